@@ -1,0 +1,63 @@
+# umk: one Makefile.  Targets: all (./vmlinux), test, unit, asan, bench, run,
+# image, clean.  See README.md.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -fno-strict-aliasing -fno-omit-frame-pointer
+CPPFLAGS += -iquote kernel -iquote arch -iquote . -D_GNU_SOURCE -MMD -MP
+LDLIBS  += -lseccomp
+
+# Every kernel source file; the stub is a separate freestanding program.
+SRCS := $(wildcard kernel/*.c kernel/mm/*.c kernel/fs/*.c kernel/fs/ext4/*.c \
+	  drivers/*.c ubd/*.c hostfs/*.c arch/x86_64/*.c arch/x86_64/*.S \
+	  arch/host/*.c arch/host/*.S)
+SRCS := $(filter-out arch/host/stub.c,$(SRCS))
+
+BUILD   := build
+OBJS    := $(patsubst %,$(BUILD)/%.o,$(SRCS))
+ASAN_OBJS := $(patsubst %,$(BUILD)/asan/%.o,$(SRCS))
+
+all: vmlinux
+
+vmlinux: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The sanitizer build: same sources, ASan + UBSan.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
+vmlinux-asan: $(ASAN_OBJS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/asan/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/asan/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+clean:
+	rm -rf $(BUILD) vmlinux vmlinux-asan tests/unit/*_test
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+
+.PHONY: all clean
+
+# Host-side unit tests of pure code: each tests/unit/X_test.c #includes the
+# kernel sources it tests and links with the harness.
+UNIT_TESTS := $(patsubst %.c,%,$(wildcard tests/unit/*_test.c))
+tests/unit/%_test: tests/unit/%_test.c tests/unit/harness.c tests/unit/unit.h
+	$(CC) $(CPPFLAGS) -iquote tests/unit $(CFLAGS) -fsanitize=address,undefined -o $@ $< tests/unit/harness.c
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
+
+.PHONY: unit
