@@ -1,0 +1,527 @@
+/*
+ * The ptrace interception backend.
+ *
+ * Every guest thread is a host thread traced by the kernel's CPU thread
+ * (the main thread of vmlinux; only it may make ptrace calls).  A guest
+ * runs under PTRACE_SYSEMU, so each syscall stops it before the host runs
+ * anything; the kernel serves the call and resumes it with the result in
+ * rax.  Faults arrive as signal-delivery stops and are reported, never
+ * delivered by the host: guest signals are the kernel's business.
+ *
+ * Host syscalls are run inside a guest's process by pointing its registers
+ * at the stub's "syscall; int3" gadget and continuing until the int3.
+ *
+ * A new address space is a stub process (stub.c) started with vfork and
+ * execveat from a memfd holding the embedded stub, with ASLR off so that the
+ * host's vDSO sits at the same place in every guest.  Children made by
+ * clone are attached automatically (PTRACE_O_TRACECLONE and friends), and
+ * PTRACE_O_EXITKILL guarantees no guest outlives the kernel.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "host/host.h"
+#include "host/host_internal.h"
+#include "host/stub.h"
+
+/* The host signal that interrupts a guest thread for the kernel. */
+#define KICK_SIGNAL SIGUSR1
+
+struct host_task {
+	pid_t tid;
+	pid_t tgid;
+	void *owner;
+	struct pt_regs regs;   /* the guest's view, valid while stopped */
+	struct pt_regs loaded; /* what the host has, to skip needless writes */
+	bool host_regs_stale;  /* host regs clobbered by an injected syscall */
+	bool dead;
+	struct host_task *hash_next;
+};
+
+static int stub_fd = -1;
+static uint64_t vdso_base, vdso_end;
+
+/* tid -> host_task, for the wait loop. */
+#define TASK_HASH_SIZE 1024
+static struct host_task *task_hash[TASK_HASH_SIZE];
+
+static void
+hash_add(struct host_task *ht)
+{
+	struct host_task **b = &task_hash[ht->tid % TASK_HASH_SIZE];
+
+	ht->hash_next = *b;
+	*b = ht;
+}
+
+static void
+hash_del(struct host_task *ht)
+{
+	struct host_task **p = &task_hash[ht->tid % TASK_HASH_SIZE];
+
+	while (*p && *p != ht)
+		p = &(*p)->hash_next;
+	if (*p)
+		*p = ht->hash_next;
+}
+
+static struct host_task *
+hash_find(pid_t tid)
+{
+	struct host_task *ht = task_hash[tid % TASK_HASH_SIZE];
+
+	while (ht && ht->tid != tid)
+		ht = ht->hash_next;
+	return ht;
+}
+
+static long
+xptrace(int req, pid_t tid, void *addr, void *data)
+{
+	long r = ptrace(req, tid, addr, data);
+
+	return r < 0 ? -errno : r;
+}
+
+static int
+load_regs(struct host_task *ht)
+{
+	int r = (int)xptrace(PTRACE_GETREGS, ht->tid, NULL, &ht->regs);
+
+	if (r == 0) {
+		ht->loaded = ht->regs;
+		ht->host_regs_stale = false;
+	}
+	return r;
+}
+
+/* Write back the registers the host does not have yet. */
+static int
+store_regs(struct host_task *ht)
+{
+	ht->regs.orig_rax = (uint64_t)-1;
+	if (!ht->host_regs_stale) {
+		struct pt_regs probe = ht->loaded;
+
+		probe.rax = ht->regs.rax;
+		probe.orig_rax = ht->regs.orig_rax;
+		if (memcmp(&probe, &ht->regs, sizeof(probe)) == 0) {
+			if (ht->regs.rax == ht->loaded.rax)
+				return 0;
+			return (int)xptrace(PTRACE_POKEUSER, ht->tid,
+					    (void *)offsetof(struct pt_regs, rax),
+					    (void *)ht->regs.rax);
+		}
+	}
+	ht->loaded = ht->regs;
+	ht->host_regs_stale = false;
+	return (int)xptrace(PTRACE_SETREGS, ht->tid, NULL, &ht->regs);
+}
+
+/* Wait for tid's next stop or exit; retries EINTR. */
+static int
+wait_tid(pid_t tid, int *status)
+{
+	pid_t r;
+
+	do
+		r = waitpid(tid, status, __WALL);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+static struct host_task *
+task_new(pid_t tid, pid_t tgid, void *owner)
+{
+	struct host_task *ht = calloc(1, sizeof(*ht));
+
+	if (!ht)
+		return NULL;
+	ht->tid = tid;
+	ht->tgid = tgid;
+	ht->owner = owner;
+	hash_add(ht);
+	return ht;
+}
+
+static int
+stub_load(void)
+{
+	extern const char stub_blob[], stub_blob_end[];
+	size_t len = (size_t)(stub_blob_end - stub_blob);
+	int fd = memfd_create("umk-stub", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, stub_blob, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	stub_fd = fd;
+	return 0;
+}
+
+/* Find the host vDSO in a stub process; it is the guest's vDSO too. */
+static void
+find_vdso(pid_t pid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (strstr(line, "[vdso]") &&
+		    sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+			vdso_base = lo;
+			vdso_end = hi;
+		}
+	}
+	fclose(f);
+}
+
+/* In the vfork child: become traced, make the layout fixed, exec the stub. */
+static void
+stub_child(void)
+{
+	static char *const argv[] = { "umk-stub", NULL };
+	static char *const envp[] = { NULL };
+	struct rlimit stack = { 8 << 20, 8 << 20 };
+	sigset_t none;
+
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	personality(ADDR_NO_RANDOMIZE);
+	setrlimit(RLIMIT_STACK, &stack);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_execveat, stub_fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+#define TRACE_OPTIONS                                                          \
+	(PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |     \
+	 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK)
+
+/* Continue tid until it stops with signal sig; others are suppressed. */
+static int
+run_until_signal(pid_t tid, int sig)
+{
+	int status, r;
+
+	for (;;) {
+		if ((r = wait_tid(tid, &status)) < 0)
+			return r;
+		if (!WIFSTOPPED(status))
+			return -ESRCH;
+		if (WSTOPSIG(status) == sig && (status >> 16) == 0)
+			return 0;
+		if ((r = (int)xptrace(PTRACE_CONT, tid, NULL, NULL)) < 0)
+			return r;
+	}
+}
+
+int
+host_task_spawn(void *owner, struct host_task **out)
+{
+	struct host_task *ht;
+	pid_t pid;
+	int r;
+
+	if (stub_fd < 0 && (r = stub_load()) < 0)
+		return r;
+	pid = vfork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		stub_child();
+	/* The exec stop (plain SIGTRAP), then the stub's "ready" int3. */
+	if ((r = run_until_signal(pid, SIGTRAP)) < 0)
+		goto fail;
+	if ((r = (int)xptrace(PTRACE_SETOPTIONS, pid, NULL,
+			      (void *)(long)TRACE_OPTIONS)) < 0)
+		goto fail;
+	if ((r = (int)xptrace(PTRACE_CONT, pid, NULL, NULL)) < 0 ||
+	    (r = run_until_signal(pid, SIGTRAP)) < 0)
+		goto fail;
+	if (vdso_base == 0)
+		find_vdso(pid);
+	if ((ht = task_new(pid, pid, owner)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if ((r = load_regs(ht)) < 0) {
+		host_task_kill(ht);
+		return r;
+	}
+	*out = ht;
+	return 0;
+fail:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, __WALL);
+	return r;
+}
+
+/*
+ * Run one host syscall in ht's process.  Stops other than the gadget's int3
+ * (a stray kick, the clone events) are passed over.
+ */
+long
+host_task_syscall(struct host_task *ht, long nr, uint64_t a0, uint64_t a1,
+		  uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct pt_regs r = ht->regs;
+	long ret;
+
+	r.rip = STUB_SYSCALL_GADGET;
+	r.rax = (uint64_t)nr;
+	r.orig_rax = (uint64_t)-1;
+	r.rdi = a0;
+	r.rsi = a1;
+	r.rdx = a2;
+	r.r10 = a3;
+	r.r8 = a4;
+	r.r9 = a5;
+	ht->host_regs_stale = true;
+	if ((ret = xptrace(PTRACE_SETREGS, ht->tid, NULL, &r)) < 0 ||
+	    (ret = xptrace(PTRACE_CONT, ht->tid, NULL, NULL)) < 0)
+		return ret;
+	if ((ret = run_until_signal(ht->tid, SIGTRAP)) < 0) {
+		ht->dead = true;
+		return ret;
+	}
+	if ((ret = xptrace(PTRACE_GETREGS, ht->tid, NULL, &r)) < 0)
+		return ret;
+	return (long)r.rax;
+}
+
+uint64_t
+host_task_scratch(const struct host_task *ht)
+{
+	return STUB_SCRATCH;
+}
+
+int
+host_task_clone(struct host_task *parent, unsigned int flags,
+		uint64_t child_sp, void *owner, struct host_task **out)
+{
+	unsigned long cf = CLONE_PARENT | SIGCHLD;
+	struct host_task *ht;
+	int status, r;
+	long child;
+
+	if (flags & HOST_CLONE_THREAD)
+		cf = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		     CLONE_THREAD | CLONE_SYSVSEM;
+	else if (flags & HOST_CLONE_VM)
+		cf |= CLONE_VM;
+	child = host_task_syscall(parent, SYS_clone, cf, child_sp, 0, 0, 0, 0);
+	if (child < 0)
+		return (int)child;
+	/* The new thread was attached for us; it stops before running. */
+	if ((r = wait_tid((pid_t)child, &status)) < 0)
+		return r;
+	ht = task_new((pid_t)child,
+		      (flags & HOST_CLONE_THREAD) ? parent->tgid : (pid_t)child,
+		      owner);
+	if (!ht) {
+		kill((pid_t)child, SIGKILL);
+		waitpid((pid_t)child, NULL, __WALL);
+		return -ENOMEM;
+	}
+	if ((r = load_regs(ht)) < 0) {
+		host_task_kill(ht);
+		return r;
+	}
+	*out = ht;
+	return 0;
+}
+
+void
+host_task_release(struct host_task *ht)
+{
+	hash_del(ht);
+	free(ht);
+}
+
+void
+host_task_kill(struct host_task *ht)
+{
+	int status;
+
+	if (!ht->dead) {
+		syscall(SYS_tgkill, ht->tgid, ht->tid, SIGKILL);
+		while (wait_tid(ht->tid, &status) == 0 && WIFSTOPPED(status))
+			;
+	}
+	host_task_release(ht);
+}
+
+int
+host_task_tid(const struct host_task *ht)
+{
+	return ht->tid;
+}
+
+struct pt_regs *
+host_task_regs(struct host_task *ht)
+{
+	return &ht->regs;
+}
+
+int
+host_task_resume(struct host_task *ht)
+{
+	long r = store_regs(ht);
+
+	if (r == 0)
+		r = xptrace(PTRACE_SYSEMU, ht->tid, NULL, NULL);
+	return (int)r;
+}
+
+void
+host_task_kick(struct host_task *ht)
+{
+	syscall(SYS_tgkill, ht->tgid, ht->tid, KICK_SIGNAL);
+}
+
+size_t
+host_xstate_size(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	__asm__("cpuid"
+		: "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+		: "a"(0xd), "c"(0));
+	return ebx;
+}
+
+int
+host_task_get_xstate(struct host_task *ht, void *buf, size_t *len)
+{
+	struct iovec iov = { buf, *len };
+	long r = xptrace(PTRACE_GETREGSET, ht->tid, (void *)NT_X86_XSTATE,
+			 &iov);
+
+	if (r == 0)
+		*len = iov.iov_len;
+	return (int)r;
+}
+
+int
+host_task_set_xstate(struct host_task *ht, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)buf, len };
+
+	return (int)xptrace(PTRACE_SETREGSET, ht->tid, (void *)NT_X86_XSTATE,
+			    &iov);
+}
+
+uint64_t
+host_task_size(void)
+{
+	return STUB_BASE;
+}
+
+uint64_t
+host_vdso_base(void)
+{
+	return vdso_base;
+}
+
+size_t
+host_vdso_size(void)
+{
+	return vdso_end - vdso_base;
+}
+
+/* Turn a wait status of a known task into a trap for the core. */
+static void
+report(struct host_task *ht, int status)
+{
+	struct host_trap trap = { 0 };
+	siginfo_t si;
+	int sig;
+
+	if (!WIFSTOPPED(status)) {
+		ht->dead = true;
+		trap.kind = HOST_TRAP_EXIT;
+		trap.status = status;
+		host_trap_arrived(ht->owner, &trap);
+		return;
+	}
+	if (load_regs(ht) < 0)
+		return;
+	sig = WSTOPSIG(status);
+	if (sig == (SIGTRAP | 0x80)) {
+		trap.kind = HOST_TRAP_SYSCALL;
+	} else if ((status >> 16) == 0 &&
+		   (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+		    sig == SIGILL || sig == SIGTRAP)) {
+		trap.kind = HOST_TRAP_FAULT;
+		trap.signo = sig;
+		if (xptrace(PTRACE_GETSIGINFO, ht->tid, NULL, &si) == 0) {
+			trap.code = si.si_code;
+			trap.addr = (uint64_t)si.si_addr;
+		}
+	} else {
+		/* A kick, or a host signal the guest must not see. */
+		trap.kind = HOST_TRAP_KICK;
+	}
+	host_trap_arrived(ht->owner, &trap);
+}
+
+/* Collect every pending stop without blocking.  Returns how many. */
+int
+trace_poll(void)
+{
+	struct host_task *ht;
+	int status, n = 0;
+	pid_t tid;
+
+	while ((tid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+		n++;
+		if ((ht = hash_find(tid)) != NULL)
+			report(ht, status);
+		else if (WIFSTOPPED(status))
+			ptrace(PTRACE_CONT, tid, NULL, NULL);
+	}
+	return n;
+}
+
+int
+trace_init(void)
+{
+	int r = stub_load();
+
+	if (r < 0)
+		return r;
+	return 0;
+}
+
+/* Kill and reap every guest thread: the kernel is going away. */
+void
+trace_shutdown(void)
+{
+	int i;
+
+	for (i = 0; i < TASK_HASH_SIZE; i++)
+		while (task_hash[i])
+			host_task_kill(task_hash[i]);
+}

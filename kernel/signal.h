@@ -1,0 +1,149 @@
+/*
+ * Signals: the guest's signal ABI and the kernel's pending/handler state.
+ *
+ * Standard signals (1-31) are pending at most once; real-time ones (32-64)
+ * queue.  Each task has its own pending set and mask; the process has a
+ * shared pending set and, through sighand, the handlers (shared between
+ * threads and by CLONE_SIGHAND).  signal.c owns generation (send_signal),
+ * delivery (signal_deliver, called before every return to the guest) and
+ * the syscalls; frames on the guest stack are built by arch/x86_64.
+ */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "list.h"
+
+#define KNSIG 64
+typedef uint64_t ksigset_t;
+
+#define SIGMASK(sig) (1ULL << ((sig) - 1))
+#define SIG_KERNEL_ONLY (SIGMASK(9) | SIGMASK(19)) /* SIGKILL, SIGSTOP */
+
+/* Guest sigaction, kernel layout (rt_sigaction). */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	ksigset_t mask;
+};
+
+#define K_SIG_DFL 0
+#define K_SIG_IGN 1
+
+#define K_SA_NOCLDSTOP 0x00000001
+#define K_SA_NOCLDWAIT 0x00000002
+#define K_SA_SIGINFO 0x00000004
+#define K_SA_RESTORER 0x04000000
+#define K_SA_ONSTACK 0x08000000
+#define K_SA_RESTART 0x10000000
+#define K_SA_NODEFER 0x40000000
+#define K_SA_RESETHAND 0x80000000
+
+/* Guest siginfo_t: 128 bytes, the union laid out by signal kind. */
+struct ksiginfo {
+	int32_t signo;
+	int32_t errno_;
+	int32_t code;
+	int32_t pad0;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+		} kill;
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			int32_t status;
+			int32_t pad;
+			int64_t utime, stime;
+		} chld;
+		struct {
+			uint64_t addr;
+		} fault;
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			uint64_t value;
+		} rt;
+		struct {
+			int32_t tid;
+			int32_t overrun;
+			uint64_t value;
+		} timer;
+		uint8_t pad[112];
+	};
+};
+
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo is 128 bytes");
+
+/* si_code values */
+#define K_SI_USER 0
+#define K_SI_KERNEL 0x80
+#define K_SI_QUEUE (-1)
+#define K_SI_TIMER (-2)
+#define K_SI_TKILL (-6)
+#define K_CLD_EXITED 1
+#define K_CLD_KILLED 2
+#define K_CLD_DUMPED 3
+#define K_CLD_TRAPPED 4
+#define K_CLD_STOPPED 5
+#define K_CLD_CONTINUED 6
+
+struct sigqueue {
+	struct list link;
+	struct ksiginfo info;
+};
+
+struct sigpending {
+	ksigset_t set;
+	struct list queue; /* struct sigqueue, in arrival order */
+};
+
+struct sighand {
+	int refcount;
+	struct k_sigaction action[KNSIG];
+};
+
+struct sigaltstack_k {
+	uint64_t sp;
+	int32_t flags;
+	uint64_t size;
+};
+
+struct task;
+struct process;
+
+void sigpending_init(struct sigpending *p);
+void sigpending_flush(struct sigpending *p);
+
+/*
+ * Send sig to a process (any thread that does not block it takes it) or to
+ * one thread.  info may be NULL (SI_KERNEL).  0 or -errno.
+ */
+int send_signal_process(struct process *p, int sig, const struct ksiginfo *info);
+int send_signal_task(struct task *t, int sig, const struct ksiginfo *info);
+/* Send sig to every process in process group pgid: 0, or -ESRCH if none. */
+int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
+/* A fault: forced, unblocked, default action if it was ignored. */
+void force_signal(struct task *t, int sig, int code, uint64_t addr);
+
+/* Is an unblocked signal pending for t? */
+bool signal_pending(struct task *t);
+
+/*
+ * Before returning to the guest: act on pending signals (default actions,
+ * handler frames).  syscall_ret is the result of the syscall just served
+ * (or 0 after a fault): -ERESTART* codes are resolved here.
+ */
+void signal_deliver(struct task *t, long *syscall_ret, bool in_syscall);
+
+/* Handlers reset at exec: caught signals go back to SIG_DFL. */
+void sighand_exec(struct sighand *sh);
+struct sighand *sighand_alloc(void);
+struct sighand *sighand_copy(const struct sighand *sh);
+void sighand_put(struct sighand *sh);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Tasks and processes.
+ *
+ * A struct task is one guest thread: its guest registers live in its host
+ * task (arch/host), its kernel context on its own kernel stack.  A struct
+ * process is a thread group: the pid, the parent and children, process
+ * group and session, signal handlers and shared pending signals, and the
+ * exit status a parent collects with wait4.  Tasks share an address space
+ * (mm), fd table (files) and cwd/root (fs_info) as clone flags say; those
+ * are reference counted and owned by their subsystems.
+ *
+ * Guest ids are the kernel's own (pid_alloc), never host ids.
+ *
+ * Life cycle: a task is created by fork/clone (fork.c) or at boot (init),
+ * runs task_main() on its kernel stack -- wait for a trap, serve it, deliver
+ * signals, return to the guest -- and ends in task_exit() (exit.c), which
+ * never returns.  A process whose last thread exits becomes a zombie until
+ * its parent reaps it (wait.c) or, if the parent ignores SIGCHLD, at once.
+ */
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "host/host.h"
+#include "list.h"
+#include "sched.h"
+#include "signal.h"
+
+struct mm;
+struct files;
+struct fs_info;
+struct tty;
+
+enum task_state {
+	TASK_RUNNING,	      /* runnable or running kernel code */
+	TASK_INTERRUPTIBLE,   /* sleeping; a signal wakes it */
+	TASK_UNINTERRUPTIBLE, /* sleeping; only its wakeup wakes it */
+	TASK_GUEST,	      /* running guest code until the next trap */
+	TASK_STOPPED,	      /* job-control stop */
+	TASK_DEAD,	      /* exited; stack freed after the switch away */
+};
+
+#define NGROUPS_MAX_GUEST 65536
+
+struct cred {
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
+	int ngroups;
+	uint32_t *groups;
+};
+
+struct task {
+	int tid;
+	struct process *proc;
+	enum task_state state;
+	const char *wchan;	  /* what it sleeps on, for /proc and dumps */
+	struct list run_link;	  /* the run queue */
+	struct list thread_link;  /* proc->threads */
+	struct waiter waiter;	  /* its place on a wait queue (sleep_on) */
+	struct timer sleep_timer; /* sleep_on's deadline */
+	bool timed_out;
+
+	void *ksp;    /* saved kernel stack pointer while switched out */
+	void *kstack; /* the stack's allocation */
+
+	struct host_task *host;
+	struct host_trap trap; /* why it last stopped in guest mode */
+
+	struct mm *mm;
+	struct files *files;
+	struct fs_info *fs;
+	struct cred cred;
+
+	ksigset_t blocked;
+	ksigset_t saved_blocked; /* restored after sigsuspend-like waits */
+	bool restore_blocked;
+	struct sigpending pending;
+	struct sigaltstack_k altstack;
+
+	uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
+	char comm[16];
+	int64_t utime_ns, stime_ns; /* accounted time */
+};
+
+enum process_state {
+	PROC_ALIVE,
+	PROC_ZOMBIE, /* every thread gone; waiting to be reaped */
+};
+
+struct process {
+	int pid;
+	int pgid, sid;
+	enum process_state state;
+	struct process *parent;
+	struct list children; /* processes whose parent is this one */
+	struct list sibling;  /* in parent->children */
+	struct list all_link; /* in the list of every process */
+	struct list threads;
+	int nr_threads;
+
+	struct sighand *sighand;
+	struct sigpending shared_pending;
+	bool group_exiting;   /* exit_group or a fatal signal is in progress */
+	int exit_status;      /* wait status once a zombie */
+	int exit_signal;      /* signal to the parent at exit (SIGCHLD) */
+	bool vfork_done;      /* released the parent of vfork */
+	struct wait_queue vfork_wait;
+	struct wait_queue child_wait; /* parent's wait4 sleeps here */
+
+	struct tty *tty;       /* controlling terminal, if any */
+	int64_t start_time;    /* monotonic ns */
+	int64_t cutime_ns, cstime_ns;
+};
+
+extern struct process *init_process;
+extern struct list all_processes;
+
+/* Guest id allocation: the kernel's own pid space. */
+int pid_alloc(void);
+void pid_free(int pid);
+struct task *task_find(int tid);
+struct process *process_find(int pid);
+void task_register(struct task *t);
+void task_unregister(struct task *t);
+
+/* New task and process structures, zeroed, not yet running. */
+struct task *task_alloc(void);
+struct process *process_alloc(void);
+void task_free(struct task *t);
+void process_free(struct process *p);
+
+/* The kernel side of every task: wait for a trap, serve it, go back. */
+void task_main(struct task *t);
+/* Return t to guest mode and sleep until its next trap. */
+void task_return_to_guest(struct task *t);
+
+/* Start the first process (pid 1) running path with argv/envp. */
+int init_start(const char *path, char *const argv[], char *const envp[]);
+
+/* Credentials: copies share nothing. */
+int cred_copy(struct cred *dst, const struct cred *src);
+void cred_release(struct cred *c);
+static inline bool
+cred_is_root(const struct cred *c)
+{
+	return c->euid == 0;
+}
+
+#endif
