@@ -1,5 +1,5 @@
 /*
- * Helpers shared by the guest test programs (tests/guest/*.c).
+ * Helpers shared by the guest test programs (tests/guest/NAME.c).
  *
  * Each program checks one behaviour, prints one deterministic line per
  * check and exits 0; on the first failed check it exits 1 through errx with
@@ -14,7 +14,9 @@
 #ifndef TESTS_GUEST_H
 #define TESTS_GUEST_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +40,7 @@ guest_init(void)
 /* If cond holds, print the statement; else fail with it. */
 #define CHECK(cond, ...) check_((cond), __LINE__, __VA_ARGS__)
 
-__attribute__((format(printf, 3, 4))) static void
+__attribute__((format(printf, 3, 4))) static inline void
 check_(int ok, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -61,7 +63,7 @@ check_(int ok, int line, const char *fmt, ...)
 /* A call that must succeed: returns its result or fails the program. */
 #define OK(call) ok_((long)(call), __LINE__, #call)
 
-static long
+static inline long
 ok_(long ret, int line, const char *what)
 {
 	if (ret == -1)
@@ -75,7 +77,7 @@ ok_(long ret, int line, const char *what)
  */
 #define FAILS(call, err, what) fails_((long)(call), (err), __LINE__, (what))
 
-static void
+static inline void
 fails_(long ret, int want, int line, const char *what)
 {
 	int e = errno;
@@ -90,7 +92,7 @@ fails_(long ret, int want, int line, const char *what)
 }
 
 /* Describe a wait status the same way everywhere. */
-static const char *
+static inline const char *
 wstatus_str(int st)
 {
 	static char buf[64];
@@ -109,7 +111,7 @@ wstatus_str(int st)
 }
 
 /* Fork, run fn in the child (which exits with its return), wait for it. */
-static int
+static inline int
 run_child(int (*fn)(void))
 {
 	pid_t pid;
@@ -127,7 +129,7 @@ run_child(int (*fn)(void))
 static char guest_tmpdir[64];
 static pid_t guest_tmpdir_owner;
 
-static int
+static inline int
 rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
@@ -139,7 +141,7 @@ rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return 0;
 }
 
-static void
+static inline void
 tmpdir_remove(void)
 {
 	if (getpid() != guest_tmpdir_owner || guest_tmpdir[0] == '\0')
@@ -152,7 +154,7 @@ tmpdir_remove(void)
  * Make a fresh directory under /tmp, chdir into it and remove it at exit.
  * The path is never printed: it differs from run to run.
  */
-static void
+static inline void
 tmpdir_enter(void)
 {
 	strcpy(guest_tmpdir, "/tmp/umk-guest.XXXXXX");
@@ -164,7 +166,7 @@ tmpdir_enter(void)
 }
 
 /* Write all of buf to a new file called name (mode 0644). */
-static void
+static inline void
 put_file(const char *name, const char *buf)
 {
 	int fd = OK(open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644));
@@ -176,7 +178,7 @@ put_file(const char *name, const char *buf)
 }
 
 /* The directory part of argv[0], to find the other test programs. */
-static const char *
+static inline const char *
 self_dir(const char *argv0)
 {
 	static char dir[4096];

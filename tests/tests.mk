@@ -1,0 +1,42 @@
+# Test support, included by the top Makefile (it also works alone:
+# make -f tests/tests.mk guest-progs).  See README.md.
+#
+#   guest-progs   tests/guest/bin/NAME, static, one per tests/guest/NAME.c
+#   test-image    $(TEST_IMAGE): busybox + /tests/NAME + /testdata, for bats
+#   guest-check   run every guest program natively; all must pass
+#   bats          run the bats suites (BATS_FLAGS, e.g. --filter-tags boot)
+
+CC ?= gcc
+BATS ?= bats
+BATS_FLAGS ?=
+
+GUEST_CC      ?= $(CC)
+GUEST_CFLAGS  ?= -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wno-unused-parameter
+GUEST_LDFLAGS ?= -static -s
+GUEST_SRCS    := $(wildcard tests/guest/*.c)
+GUEST_BINS    := $(patsubst tests/guest/%.c,tests/guest/bin/%,$(GUEST_SRCS))
+
+TEST_IMAGE_DIR := build/test
+TEST_IMAGE     := $(TEST_IMAGE_DIR)/rootfs.img
+
+guest-progs: $(GUEST_BINS)
+
+tests/guest/bin/%: tests/guest/%.c tests/guest/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $<
+
+# The image also holds tests/helpers/imagedata's tree under /testdata; its
+# expected contents stay in $(TEST_IMAGE_DIR)/data for the tests to compare.
+test-image: $(TEST_IMAGE)
+
+$(TEST_IMAGE): $(GUEST_BINS) tools/mkrootfs tests/helpers/mkimage \
+		tests/helpers/image-hook.sh
+	tests/helpers/mkimage $@ tests/guest/bin
+
+guest-check: $(GUEST_BINS)
+	tests/helpers/run-native tests/guest/bin
+
+bats: guest-progs test-image
+	$(BATS) $(BATS_FLAGS) tests/
+
+.PHONY: guest-progs test-image guest-check bats
