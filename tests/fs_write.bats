@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# Writes to the ext4 root: they persist across shutdown and reboot, the host
+# reads them back with debugfs, and e2fsck -fn finds the image clean.
+# bats file_tags=fs,write,kernel
+
+load helpers/common
+
+setup_file() { umk_setup_file; }
+setup() { umk_setup; }
+teardown() { umk_teardown; }
+
+# debugfs_cat IMG PATH: the file's contents, read by the host.
+debugfs_cat() {
+	debugfs -R "cat $2" "$1" 2>/dev/null
+}
+
+@test "a file written in the guest is in the image after poweroff" {
+	img=$(test_image)
+	UMK_IMG=$img guest_sh 'echo "written by umk" >/root/note; sync'
+	assert_ok
+	[[ $(debugfs_cat "$img" /root/note) == "written by umk" ]] ||
+		umk_fail "debugfs does not see /root/note"
+	assert_image_clean "$img"
+}
+
+@test "a big file, appends and a rename survive a reboot" {
+	img=$(test_image)
+	UMK_IMG=$img guest_sh 'dd if=/dev/zero of=/big bs=4096 count=2048 2>/dev/null
+echo one >/log; echo two >>/log; mv /log /log2'
+	assert_ok
+	UMK_IMG=$img guest_sh 'stat -c %s /big; cat /log2; ls /log 2>&1 | sed "s/^.*: //"'
+	assert_ok
+	assert_output "8388608
+one
+two
+No such file or directory"
+	assert_image_clean "$img"
+}
+
+@test "creating and removing many files and directories leaves a clean image" {
+	img=$(test_image)
+	UMK_IMG=$img guest_sh 'mkdir -p /w/a/b/c
+i=0; while [ $i -lt 500 ]; do echo $i >/w/f$i; i=$((i + 1)); done
+rm /w/f1*; rmdir /w/a/b/c
+ln -s f2 /w/link; ln /w/f3 /w/hard
+ls /w | wc -l'
+	assert_ok
+	assert_output "392"
+	assert_image_clean "$img"
+	[[ $(debugfs_cat "$img" /w/hard) == 3 ]] || umk_fail "hard link content"
+}
+
+@test "a file removed in the guest frees its blocks" {
+	img=$(test_image)
+	free_before=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
+	UMK_IMG=$img guest_sh 'dd if=/dev/zero of=/tmpfile bs=4096 count=1024 2>/dev/null; rm /tmpfile; sync'
+	assert_ok
+	assert_image_clean "$img"
+	free_after=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
+	((free_before - free_after < 64)) ||
+		umk_fail "free blocks went from $free_before to $free_after"
+}
