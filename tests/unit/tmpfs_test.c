@@ -1,7 +1,7 @@
 /*
  * Unit test of tmpfs (kernel/fs/tmpfs.c) on the host: names, links,
  * rename rules, readdir positions, file data in a real memfd, limits and
- * teardown.  The VFS core is replaced by the few stand-ins below.
+ * teardown; and devtmpfs node creation.  The VFS core is replaced by the few stand-ins below.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include "kernel/fs/tmpfs.c"
+#include "kernel/fs/devtmpfs.c"
 
 /* Stand-ins for the core. */
 
@@ -491,6 +492,47 @@ test_teardown(void)
 	CHECK_EQ(live_inodes, before);
 }
 
+static void
+test_devtmpfs(void)
+{
+	struct super_block *sb;
+	struct inode *root, *pts, *n;
+	char buf[32];
+
+	CHECK_EQ(devtmpfs_create_node("null", K_S_IFCHR | 0666, 0), -ENODEV);
+	CHECK_EQ(devtmpfs_init(), 0);
+	CHECK_EQ(devtmpfs_mount(&devtmpfs_fs_type, NULL, "x", 0, NULL, &sb), 0);
+	CHECK(sb == devtmpfs_super());
+	root = sb->root->inode;
+	CHECK_EQ(root->mode, K_S_IFDIR | 0755);
+	CHECK_EQ(devtmpfs_create_node("null", K_S_IFCHR | 0666,
+				      k_makedev(1, 3)), 0);
+	CHECK_EQ(devtmpfs_create_node("null", K_S_IFCHR | 0666,
+				      k_makedev(1, 3)), -EEXIST);
+	CHECK_EQ(devtmpfs_create_node("pts/0", K_S_IFCHR | 0620,
+				      k_makedev(136, 0)), 0);
+	CHECK_EQ(devtmpfs_create_node("a//b/c", K_S_IFBLK | 0600, 7), 0);
+	CHECK_EQ(devtmpfs_create_node("null/x", K_S_IFCHR | 0666, 0),
+		 -ENOTDIR);
+	CHECK_EQ(devtmpfs_create_node("../x", K_S_IFCHR | 0666, 0), -EINVAL);
+	CHECK_EQ(devtmpfs_create_node("x/", K_S_IFCHR | 0666, 0), -EINVAL);
+	n = look(root, "null");
+	CHECK(n && n->rdev == k_makedev(1, 3) && n->mode == (K_S_IFCHR | 0666));
+	pts = look(root, "pts");
+	CHECK(pts && look(pts, "0") && look(pts, "0")->rdev == k_makedev(136, 0));
+	CHECK(look(look(look(root, "a"), "b"), "c") != NULL);
+	n = look(root, "stderr");
+	CHECK(n && K_ISLNK(n->mode));
+	CHECK_EQ(n->i_op->readlink(n, buf, sizeof(buf)), 15);
+	CHECK(memcmp(buf, "/proc/self/fd/2", 15) == 0);
+	CHECK_EQ(look(root, "shm")->mode, K_S_IFDIR | 01777);
+	CHECK_EQ(sb->active, 1);
+	tmpfs_put_super(sb);
+	inode_put(root);
+	free(sb->root);
+	sb_free(sb);
+}
+
 int
 main(void)
 {
@@ -509,6 +551,7 @@ main(void)
 	test_unlink_open(root);
 	test_limits();
 	test_teardown();
+	test_devtmpfs();
 	tmpfs_put_super(sb);
 	inode_put(root);
 	free(sb->root);
