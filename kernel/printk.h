@@ -10,6 +10,7 @@
 #define KERNEL_PRINTK_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 #define LOGLEVEL_EMERG 0
@@ -31,6 +32,12 @@ void vprintk(int level, const char *fmt, va_list ap);
 #define pr_notice(...) printk(LOGLEVEL_NOTICE, __VA_ARGS__)
 #define pr_info(...) printk(LOGLEVEL_INFO, __VA_ARGS__)
 #define pr_debug(...) printk(LOGLEVEL_DEBUG, __VA_ARGS__)
+
+/* The retained log, oldest first, for dmesg: bytes copied. */
+size_t printk_read_log(char *buf, size_t len);
+
+/* Monotonic time of boot; printk stamps are relative to it. */
+extern long long boot_time_ns;
 
 /* Console loglevel: messages with level < console_loglevel reach stderr. */
 extern int console_loglevel;

@@ -86,8 +86,10 @@ int sleep_on(struct wait_queue *wq, int64_t deadline, const char *wchan);
 void timer_add(struct timer *tm, int64_t expires);
 void timer_del(struct timer *tm);
 
-/* Give t a kernel stack whose first run calls fn(t), and make it runnable. */
-int sched_start_task(struct task *t, void (*fn)(struct task *));
+/* Give t a kernel stack whose first run calls entry(t); runnable. */
+int sched_start_task(struct task *t, void (*entry)(struct task *));
+/* The current task has exited: switch away for good. */
+_Noreturn void sched_exit_current(void);
 /* Free t's kernel stack; t must not be current. */
 void sched_free_stack(struct task *t);
 

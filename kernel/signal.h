@@ -135,10 +135,12 @@ bool signal_pending(struct task *t);
 
 /*
  * Before returning to the guest: act on pending signals (default actions,
- * handler frames).  syscall_ret is the result of the syscall just served
- * (or 0 after a fault): -ERESTART* codes are resolved here.
+ * stops, handler frames).  sc is the syscall just served, if any: its result
+ * is written (restart codes resolved) before a handler frame saves the
+ * registers.  May sleep (stopped); may not return (fatal signal).
  */
-void signal_deliver(struct task *t, long *syscall_ret, bool in_syscall);
+struct syscall_state;
+void signal_deliver(struct task *t, struct syscall_state *sc);
 
 /* Handlers reset at exec: caught signals go back to SIG_DFL. */
 void sighand_exec(struct sighand *sh);

@@ -64,9 +64,12 @@ struct task {
 
 	void *ksp;    /* saved kernel stack pointer while switched out */
 	void *kstack; /* the stack's allocation */
+	void (*kentry)(struct task *t); /* first function on that stack */
 
 	struct host_task *host;
 	struct host_trap trap; /* why it last stopped in guest mode */
+	bool trap_pending;     /* a trap (host exit) came while in the kernel */
+	bool no_syscall_result; /* the syscall set all registers itself */
 
 	struct mm *mm;
 	struct files *files;
@@ -82,6 +85,12 @@ struct task {
 	uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
 	char comm[16];
 	int64_t utime_ns, stime_ns; /* accounted time */
+};
+
+enum wait_report {
+	WAIT_REPORT_NONE,
+	WAIT_REPORT_STOPPED,   /* for WUNTRACED */
+	WAIT_REPORT_CONTINUED, /* for WCONTINUED */
 };
 
 enum process_state {
@@ -105,13 +114,21 @@ struct process {
 	bool group_exiting;   /* exit_group or a fatal signal is in progress */
 	int exit_status;      /* wait status once a zombie */
 	int exit_signal;      /* signal to the parent at exit (SIGCHLD) */
+	bool stopped;	      /* job-control stop in effect */
+	int stop_sig;
+	enum wait_report wait_report; /* a stop/continue the parent may see */
 	bool vfork_done;      /* released the parent of vfork */
+	bool vfork_parent_waiting; /* so the parent may still look at it */
+	bool reap_when_vfork_done; /* auto-reap deferred for that reason */
 	struct wait_queue vfork_wait;
 	struct wait_queue child_wait; /* parent's wait4 sleeps here */
 
 	struct tty *tty;       /* controlling terminal, if any */
 	int64_t start_time;    /* monotonic ns */
-	int64_t cutime_ns, cstime_ns;
+	int64_t utime_total, stime_total; /* of exited threads */
+	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
+	uint32_t exit_uid;		  /* for SIGCHLD/waitid after exit */
+	uint64_t rlim_nofile;		  /* RLIMIT_NOFILE soft limit; 0: default */
 };
 
 extern struct process *init_process;
@@ -136,8 +153,29 @@ void task_main(struct task *t);
 /* Return t to guest mode and sleep until its next trap. */
 void task_return_to_guest(struct task *t);
 
-/* Start the first process (pid 1) running path with argv/envp. */
-int init_start(const char *path, char *const argv[], char *const envp[]);
+/*
+ * Exits (exit.c).  Statuses are wait statuses: code << 8 for exit(code),
+ * the signal number (| 0x80 for a core dump) for a death by signal.
+ * do_exit ends one thread, do_group_exit the whole process; neither returns.
+ */
+_Noreturn void do_exit(struct task *t, int status);
+_Noreturn void do_group_exit(struct task *t, int status);
+#define task_exit_killed(t, sig) do_group_exit((t), (sig))
+
+void pid_get(int pid);
+/* Free a reaped zombie: ids, family links, the struct. */
+void process_release(struct process *p);
+
+/* Tell the parent about a change (CLD_* code): SIGCHLD and wait4 wakeup. */
+void process_notify_parent(struct process *p, int code, int sig);
+/* POSIX orphaned process group: no member has a parent outside the group
+ * but inside the session. */
+bool process_pgrp_orphaned(struct process *p);
+void process_unregister(struct process *p);
+
+/* The kernel's own execve (for init): 0 or -errno before any change. */
+int kernel_execve(struct task *t, const char *path, char *const argv[],
+		  char *const envp[]);
 
 /* Credentials: copies share nothing. */
 int cred_copy(struct cred *dst, const struct cred *src);

@@ -140,6 +140,10 @@ ssize_t host_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 int host_ftruncate(int fd, uint64_t len);
 void host_close(int fd);
 
+/* Kernel stacks: size bytes with a guard page below; NULL on failure. */
+void *host_stack_alloc(size_t size);
+void host_stack_free(void *stack, size_t size);
+
 /* Write to the host's stderr (printk's console). */
 void host_log_write(const char *buf, size_t len);
 /* Print the kernel's own backtrace to stderr. */

@@ -88,6 +88,24 @@ host_close(int fd)
 	close(fd);
 }
 
+void *
+host_stack_alloc(size_t size)
+{
+	char *p = mmap(NULL, size + 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	mprotect(p, 4096, PROT_NONE);
+	return p + 4096;
+}
+
+void
+host_stack_free(void *stack, size_t size)
+{
+	munmap((char *)stack - 4096, size + 4096);
+}
+
 void
 host_log_write(const char *buf, size_t len)
 {

@@ -275,6 +275,7 @@ struct mount {
 	struct mount *parent;	   /* itself for the root mount */
 	struct dentry *mountpoint; /* in parent */
 	unsigned long flags;	   /* K_MS_RDONLY … of this mount */
+	int refcount;		   /* paths using it; umount needs 0 extra */
 	struct list link;	   /* the mount table, in mount order */
 };
 
@@ -316,9 +317,15 @@ struct inode *inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 struct timespec_k current_time(void);
 
-/* Dentries. */
+/*
+ * Dentries.  dentry_alloc with a parent makes a hashed child: one
+ * reference for the name tree, one returned to the caller.  Without a
+ * parent it makes an unattached root with the caller's reference only.
+ */
 struct dentry *dentry_alloc(struct dentry *parent, const char *name,
 			    size_t len);
+/* Take d out of the name tree, dropping the tree's reference. */
+void dentry_unhash(struct dentry *d);
 /* The root dentry of a new super_block; takes over the inode ref. */
 struct dentry *dentry_make_root(struct super_block *sb, struct inode *root);
 struct dentry *dentry_get(struct dentry *d);
@@ -333,6 +340,12 @@ struct file *file_alloc(struct inode *inode, const struct file_ops *ops,
 			unsigned int flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+
+/* Open an existing place (flags: O_* access mode and status flags). */
+int vfs_open_path(struct task *t, const struct path *p, unsigned int flags,
+		  struct file **out);
+/* Read from a file into kernel memory at off: bytes read or -errno. */
+ssize_t kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 
 /* The generic llseek for files with a size. */
 int64_t generic_llseek(struct file *f, int64_t off, int whence);

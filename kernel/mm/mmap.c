@@ -1,0 +1,430 @@
+/*
+ * The VMA list of a guest address space and the operations that change it.
+ *
+ * Each change is made in the host first (mmap/munmap/mprotect run inside
+ * the guest's host process) and recorded here only when the host agreed,
+ * so the list always describes what the guest really has.  Addresses are
+ * chosen top-down below mm->mmap_base, as Linux does.
+ *
+ * Commit accounting: private writable and shared anonymous mappings count
+ * against mem=; past it, mappings fail with ENOMEM and the host's memory is
+ * never exhausted by a guest.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "errno.h"
+#include "fs/vfs.h"
+#include "host/host.h"
+#include "mm/mm.h"
+#include "printk.h"
+#include "task.h"
+
+#define HOST_MAP_SHARED 0x01
+#define HOST_MAP_PRIVATE 0x02
+#define HOST_MAP_FIXED 0x10
+#define HOST_MAP_ANONYMOUS 0x20
+#define HOST_MAP_NORESERVE 0x4000
+
+uint64_t mem_limit = 256ULL << 20;
+uint64_t mem_committed;
+
+static uint64_t
+vma_charge(const struct vma *v)
+{
+	if (v->kind == VMA_VDSO || v->kind == VMA_VVAR)
+		return 0;
+	if ((v->flags & K_MAP_SHARED) && v->file)
+		return 0;
+	if (!(v->prot & K_PROT_WRITE) && v->file)
+		return 0;
+	return v->end - v->start;
+}
+
+struct mm *
+mm_alloc(void)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->refcount = 1;
+	list_init(&mm->vmas);
+	return mm;
+}
+
+static void
+vma_free(struct mm *mm, struct vma *v)
+{
+	mm->committed -= vma_charge(v);
+	mem_committed -= vma_charge(v);
+	list_del(&v->link);
+	if (v->file)
+		file_put(v->file);
+	free(v);
+}
+
+struct mm *
+mm_copy(const struct mm *src)
+{
+	struct mm *mm = mm_alloc();
+	struct vma *v, *n;
+
+	if (!mm)
+		return NULL;
+	*mm = *src;
+	mm->refcount = 1;
+	mm->committed = 0;
+	list_init(&mm->vmas);
+	if (mm->exe_file)
+		file_get(mm->exe_file);
+	list_for_each_entry(v, &src->vmas, link) {
+		if ((n = malloc(sizeof(*n))) == NULL) {
+			mm_put(mm);
+			return NULL;
+		}
+		*n = *v;
+		if (n->file)
+			file_get(n->file);
+		list_add_tail(&n->link, &mm->vmas);
+		mm->committed += vma_charge(n);
+	}
+	mem_committed += mm->committed;
+	return mm;
+}
+
+void
+mm_put(struct mm *mm)
+{
+	if (!mm || --mm->refcount > 0)
+		return;
+	while (!list_empty(&mm->vmas))
+		vma_free(mm, list_first_entry(&mm->vmas, struct vma, link));
+	if (mm->exe_file)
+		file_put(mm->exe_file);
+	free(mm);
+}
+
+struct vma *
+vma_find(struct mm *mm, uint64_t addr)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (addr < v->start)
+			return NULL;
+		if (addr < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+/* Insert a new VMA keeping the list sorted; the range must be free. */
+static struct vma *
+vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned int prot,
+	   unsigned int flags, enum vma_kind kind)
+{
+	struct vma *v = calloc(1, sizeof(*v)), *pos;
+
+	if (!v)
+		return NULL;
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	v->flags = flags;
+	v->kind = kind;
+	list_for_each_entry(pos, &mm->vmas, link)
+		if (pos->start >= end)
+			break;
+	list_add_tail(&v->link, &pos->link);
+	mm->committed += vma_charge(v);
+	mem_committed += vma_charge(v);
+	return v;
+}
+
+int
+vma_insert_fixed(struct mm *mm, uint64_t start, uint64_t end,
+		 unsigned int prot, enum vma_kind kind)
+{
+	return vma_insert(mm, start, end, prot, K_MAP_PRIVATE, kind) ? 0
+								      : -ENOMEM;
+}
+
+static bool
+range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &mm->vmas, link)
+		if (v->start < end && start < v->end)
+			return false;
+	return true;
+}
+
+/* Highest free range of len bytes below limit; 0 if none. */
+static uint64_t
+find_free_top_down(struct mm *mm, uint64_t len, uint64_t limit)
+{
+	uint64_t top = limit;
+	struct vma *v;
+
+	for (v = list_entry(mm->vmas.prev, struct vma, link);
+	     &v->link != &mm->vmas;
+	     v = list_entry(v->link.prev, struct vma, link)) {
+		if (v->start >= top)
+			continue;
+		if (v->end <= top && top - v->end >= len)
+			return top - len;
+		top = v->start;
+	}
+	if (top >= len + 0x10000)
+		return top - len;
+	return 0;
+}
+
+/*
+ * Split the VMA containing addr so that addr starts a VMA.  The two halves
+ * keep the same host mapping, so no host call is needed.
+ */
+static int
+vma_split(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vma_find(mm, addr), *n;
+
+	if (!v || v->start == addr)
+		return 0;
+	if ((n = malloc(sizeof(*n))) == NULL)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	if (n->file) {
+		file_get(n->file);
+		n->offset += addr - v->start;
+	}
+	v->end = addr;
+	list_add(&n->link, &v->link);
+	return 0;
+}
+
+/* Forget every VMA inside [start, end); the host range is already gone. */
+static int
+vma_remove_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v, *tmp;
+	int r;
+
+	if ((r = vma_split(mm, start)) < 0 || (r = vma_split(mm, end)) < 0)
+		return r;
+	list_for_each_entry_safe(v, tmp, &mm->vmas, link)
+		if (v->start >= start && v->end <= end)
+			vma_free(mm, v);
+	return 0;
+}
+
+static long
+host_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
+	  unsigned int hflags)
+{
+	return host_task_syscall(t->host, SYS_mmap, addr, len, prot,
+				 hflags | HOST_MAP_FIXED, (uint64_t)-1, 0);
+}
+
+/* Copy file contents into a fresh private mapping (no page cache yet). */
+static int
+fill_from_file(struct task *t, uint64_t addr, uint64_t len, struct file *f,
+	       uint64_t off)
+{
+	char *buf = malloc(65536);
+	uint64_t done = 0;
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t chunk = len - done < 65536 ? (size_t)(len - done) : 65536;
+		struct uio u = uio_kernel(buf, chunk);
+		uint64_t pos = off + done;
+		ssize_t n = f->ops->read ? f->ops->read(f, &u, &pos) : -ENODEV;
+
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((r = host_copy_to(t->host, addr + done, buf, (size_t)n)) < 0)
+			break;
+		done += (uint64_t)n;
+	}
+	free(buf);
+	return r;
+}
+
+static int
+map_file_private(struct task *t, uint64_t addr, uint64_t len,
+		 unsigned int prot, struct file *f, uint64_t off)
+{
+	long r = host_mmap(t, addr, len, K_PROT_READ | K_PROT_WRITE,
+			   HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS);
+
+	if (r < 0)
+		return (int)r;
+	if ((r = fill_from_file(t, addr, len, f, off)) < 0)
+		return (int)r;
+	if (prot != (K_PROT_READ | K_PROT_WRITE))
+		r = host_task_syscall(t->host, SYS_mprotect, addr, len, prot, 0,
+				      0, 0);
+	return (int)r;
+}
+
+static uint64_t
+charge_of(unsigned int prot, unsigned int flags, struct file *f, uint64_t len)
+{
+	struct vma probe = { .prot = prot, .flags = flags, .file = f };
+
+	probe.end = len;
+	return vma_charge(&probe);
+}
+
+int
+mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
+	unsigned int flags, struct file *f, uint64_t off, uint64_t *out)
+{
+	struct mm *mm = t->mm;
+	uint64_t limit = host_task_size();
+	unsigned int type = flags & (K_MAP_SHARED | K_MAP_PRIVATE);
+	struct vma *v;
+	long r;
+
+	len = PAGE_ALIGN(len);
+	if (len == 0 || len > limit)
+		return -ENOMEM;
+	if (flags & (K_MAP_FIXED | K_MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (addr + len > limit || addr + len < addr)
+			return -ENOMEM;
+		if ((flags & K_MAP_FIXED_NOREPLACE) &&
+		    !range_free(mm, addr, addr + len))
+			return -EEXIST;
+	} else {
+		addr = PAGE_ALIGN(addr);
+		if (!addr || addr + len > limit ||
+		    !range_free(mm, addr, addr + len))
+			addr = find_free_top_down(mm, len, mm->mmap_base);
+		if (!addr)
+			return -ENOMEM;
+	}
+	if (mem_committed + charge_of(prot, type, f, len) > mem_limit)
+		return -ENOMEM;
+	if (f && type == K_MAP_SHARED)
+		return -ENODEV; /* shared file mappings need the page cache */
+	if (f)
+		r = map_file_private(t, addr, len, prot, f, off);
+	else
+		r = host_mmap(t, addr, len, prot,
+			      (type == K_MAP_SHARED ? HOST_MAP_SHARED
+						    : HOST_MAP_PRIVATE) |
+				      HOST_MAP_ANONYMOUS | HOST_MAP_NORESERVE);
+	if (r < 0)
+		return (int)r;
+	if ((r = vma_remove_range(mm, addr, addr + len)) < 0)
+		return (int)r;
+	if ((v = vma_insert(mm, addr, addr + len, prot, type,
+			    f ? VMA_FILE : VMA_ANON)) == NULL)
+		return -ENOMEM;
+	if (f) {
+		v->file = file_get(f);
+		v->offset = off;
+	}
+	*out = addr;
+	return 0;
+}
+
+int
+mm_munmap(struct task *t, uint64_t addr, uint64_t len)
+{
+	long r;
+
+	if ((addr & (PAGE_SIZE - 1)) || len == 0)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (addr + len > host_task_size() || addr + len < addr)
+		return -EINVAL;
+	r = host_task_syscall(t->host, SYS_munmap, addr, len, 0, 0, 0, 0);
+	if (r < 0)
+		return (int)r;
+	return vma_remove_range(t->mm, addr, addr + len);
+}
+
+int
+mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot)
+{
+	struct mm *mm = t->mm;
+	uint64_t end, at;
+	struct vma *v;
+	long r;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (prot & ~(unsigned int)(K_PROT_READ | K_PROT_WRITE | K_PROT_EXEC))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = addr + len;
+	if (end < addr || end > host_task_size())
+		return -ENOMEM;
+	for (at = addr; at < end; at = v->end)
+		if ((v = vma_find(mm, at)) == NULL)
+			return -ENOMEM;
+	r = host_task_syscall(t->host, SYS_mprotect, addr, len, prot, 0, 0, 0);
+	if (r < 0)
+		return (int)r;
+	if ((r = vma_split(mm, addr)) < 0 || (r = vma_split(mm, end)) < 0)
+		return (int)r;
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->start >= addr && v->end <= end) {
+			mm->committed -= vma_charge(v);
+			mem_committed -= vma_charge(v);
+			v->prot = prot;
+			mm->committed += vma_charge(v);
+			mem_committed += vma_charge(v);
+		}
+	}
+	return 0;
+}
+
+uint64_t
+mm_brk(struct task *t, uint64_t newbrk)
+{
+	struct mm *mm = t->mm;
+	uint64_t old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN(newbrk);
+	struct vma *v;
+
+	if (newbrk < mm->start_brk)
+		return mm->brk;
+	if (new_end < old_end) {
+		if (mm_munmap(t, new_end, old_end - new_end) < 0)
+			return mm->brk;
+	} else if (new_end > old_end) {
+		if (!range_free(mm, old_end, new_end) ||
+		    mem_committed + (new_end - old_end) > mem_limit)
+			return mm->brk;
+		if (host_mmap(t, old_end, new_end - old_end,
+			      K_PROT_READ | K_PROT_WRITE,
+			      HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS) < 0)
+			return mm->brk;
+		v = vma_find(mm, old_end - 1);
+		if (v && v->kind == VMA_HEAP && v->end == old_end) {
+			mm->committed += new_end - old_end;
+			mem_committed += new_end - old_end;
+			v->end = new_end;
+		} else if (!vma_insert(mm, old_end, new_end,
+				       K_PROT_READ | K_PROT_WRITE,
+				       K_MAP_PRIVATE, VMA_HEAP)) {
+			return mm->brk;
+		}
+	}
+	mm->brk = newbrk;
+	return mm->brk;
+}

@@ -1,0 +1,441 @@
+/*
+ * Signals: generation, delivery and the signal syscalls.
+ *
+ * Generation (send_signal_*) records a signal as pending on a thread or a
+ * process and pokes a thread that can take it: a sleeping one is woken
+ * (its wait returns -ERESTARTSYS), one running guest code is kicked so it
+ * traps.  Delivery (signal_deliver) runs on the task's own kernel stack
+ * just before it returns to the guest: default actions, job-control stops
+ * and handler frames (arch/x86_64/sigframe.c) happen there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "errno.h"
+#include "printk.h"
+#include "signal.h"
+#include "syscall.h"
+#include "task.h"
+#include "uaccess.h"
+#include "x86_64/sigframe.h"
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGWINCH 28
+#define SIGSYS 31
+
+#define STOP_SIGNALS                                                           \
+	(SIGMASK(SIGSTOP) | SIGMASK(SIGTSTP) | SIGMASK(SIGTTIN) |             \
+	 SIGMASK(SIGTTOU))
+#define IGNORED_BY_DEFAULT                                                     \
+	(SIGMASK(SIGCHLD) | SIGMASK(SIGCONT) | SIGMASK(SIGURG) |              \
+	 SIGMASK(SIGWINCH))
+#define CORE_SIGNALS                                                           \
+	(SIGMASK(SIGQUIT) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) |              \
+	 SIGMASK(SIGABRT) | SIGMASK(SIGBUS) | SIGMASK(SIGFPE) |               \
+	 SIGMASK(SIGSEGV) | SIGMASK(SIGXCPU) | SIGMASK(SIGXFSZ) |             \
+	 SIGMASK(SIGSYS))
+#define SYNC_SIGNALS                                                           \
+	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) |               \
+	 SIGMASK(SIGTRAP) | SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
+
+void
+sigpending_init(struct sigpending *p)
+{
+	p->set = 0;
+	list_init(&p->queue);
+}
+
+void
+sigpending_flush(struct sigpending *p)
+{
+	struct sigqueue *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, &p->queue, link) {
+		list_del(&q->link);
+		free(q);
+	}
+	p->set = 0;
+}
+
+static void
+sigpending_remove(struct sigpending *p, ksigset_t mask)
+{
+	struct sigqueue *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, &p->queue, link) {
+		if (SIGMASK(q->info.signo) & mask) {
+			list_del(&q->link);
+			free(q);
+		}
+	}
+	p->set &= ~mask;
+}
+
+struct sighand *
+sighand_alloc(void)
+{
+	struct sighand *sh = calloc(1, sizeof(*sh));
+
+	if (sh)
+		sh->refcount = 1;
+	return sh;
+}
+
+struct sighand *
+sighand_copy(const struct sighand *src)
+{
+	struct sighand *sh = malloc(sizeof(*sh));
+
+	if (sh) {
+		*sh = *src;
+		sh->refcount = 1;
+	}
+	return sh;
+}
+
+void
+sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refcount == 0)
+		free(sh);
+}
+
+void
+sighand_exec(struct sighand *sh)
+{
+	int i;
+
+	for (i = 0; i < KNSIG; i++) {
+		struct k_sigaction *ka = &sh->action[i];
+
+		if (ka->handler != K_SIG_IGN)
+			ka->handler = K_SIG_DFL;
+		ka->flags = 0;
+		ka->restorer = 0;
+		ka->mask = 0;
+	}
+}
+
+static bool
+sig_ignored_now(struct process *p, int sig)
+{
+	const struct k_sigaction *ka = &p->sighand->action[sig - 1];
+
+	if (ka->handler == K_SIG_IGN)
+		return true;
+	return ka->handler == K_SIG_DFL && (SIGMASK(sig) & IGNORED_BY_DEFAULT);
+}
+
+/* Make t notice a signal it can take. */
+static void
+signal_wake(struct task *t, bool fatal)
+{
+	switch (t->state) {
+	case TASK_INTERRUPTIBLE:
+		wake_up_task(t);
+		break;
+	case TASK_GUEST:
+		host_task_kick(t->host);
+		break;
+	case TASK_STOPPED:
+		if (fatal) {
+			t->state = TASK_INTERRUPTIBLE;
+			wake_up_task(t);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static bool
+task_blocks(const struct task *t, int sig)
+{
+	return (t->blocked & SIGMASK(sig)) && !(SIGMASK(sig) & SIG_KERNEL_ONLY);
+}
+
+static void
+wake_stopped_threads(struct process *p)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &p->threads, thread_link) {
+		if (t->state == TASK_STOPPED) {
+			t->state = TASK_INTERRUPTIBLE;
+			wake_up_task(t);
+		}
+	}
+}
+
+/* SIGCONT and stop signals cancel each other at generation. */
+static void
+prepare_signal(struct process *p, int sig)
+{
+	struct task *t;
+
+	if (sig == SIGCONT || sig == SIGKILL) {
+		sigpending_remove(&p->shared_pending, STOP_SIGNALS);
+		list_for_each_entry(t, &p->threads, thread_link)
+			sigpending_remove(&t->pending, STOP_SIGNALS);
+		if (p->stopped) {
+			p->stopped = false;
+			p->wait_report = WAIT_REPORT_CONTINUED;
+			process_notify_parent(p, K_CLD_CONTINUED, SIGCONT);
+			wake_stopped_threads(p);
+		}
+	} else if (SIGMASK(sig) & STOP_SIGNALS) {
+		sigpending_remove(&p->shared_pending, SIGMASK(SIGCONT));
+		list_for_each_entry(t, &p->threads, thread_link)
+			sigpending_remove(&t->pending, SIGMASK(SIGCONT));
+	}
+}
+
+static int
+enqueue(struct sigpending *pend, int sig, const struct ksiginfo *info)
+{
+	struct sigqueue *q;
+
+	if (sig < 32 && (pend->set & SIGMASK(sig)))
+		return 0;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return -EAGAIN;
+	if (info)
+		q->info = *info;
+	else
+		q->info.code = K_SI_KERNEL;
+	q->info.signo = sig;
+	list_add_tail(&q->link, &pend->queue);
+	pend->set |= SIGMASK(sig);
+	return 0;
+}
+
+static bool
+is_init_protected(struct process *p, int sig)
+{
+	return p == init_process &&
+	       p->sighand->action[sig - 1].handler == K_SIG_DFL;
+}
+
+int
+send_signal_task(struct task *t, int sig, const struct ksiginfo *info)
+{
+	struct process *p = t->proc;
+	int r;
+
+	if (sig < 1 || sig > KNSIG || p->state != PROC_ALIVE)
+		return sig == 0 ? 0 : -EINVAL;
+	prepare_signal(p, sig);
+	if (is_init_protected(p, sig) ||
+	    (sig_ignored_now(p, sig) && !task_blocks(t, sig)))
+		return 0;
+	if ((r = enqueue(&t->pending, sig, info)) < 0)
+		return r;
+	if (!task_blocks(t, sig))
+		signal_wake(t, sig == SIGKILL);
+	return 0;
+}
+
+int
+send_signal_process(struct process *p, int sig, const struct ksiginfo *info)
+{
+	struct task *t;
+	int r;
+
+	if (sig < 1 || sig > KNSIG || p->state != PROC_ALIVE)
+		return sig == 0 ? 0 : -EINVAL;
+	prepare_signal(p, sig);
+	if (is_init_protected(p, sig) || sig_ignored_now(p, sig))
+		return 0;
+	if ((r = enqueue(&p->shared_pending, sig, info)) < 0)
+		return r;
+	list_for_each_entry(t, &p->threads, thread_link) {
+		if (sig == SIGKILL) {
+			signal_wake(t, true);
+		} else if (!task_blocks(t, sig)) {
+			signal_wake(t, false);
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+kill_pgrp(int pgid, int sig, const struct ksiginfo *info)
+{
+	struct process *p;
+	int found = 0;
+
+	list_for_each_entry(p, &all_processes, all_link) {
+		if (p->pgid == pgid && p->state == PROC_ALIVE) {
+			send_signal_process(p, sig, info);
+			found = 1;
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+void
+force_signal(struct task *t, int sig, int code, uint64_t addr)
+{
+	struct k_sigaction *ka = &t->proc->sighand->action[sig - 1];
+	struct ksiginfo info = { .signo = sig, .code = code };
+
+	info.fault.addr = addr;
+	if (ka->handler == K_SIG_IGN || task_blocks(t, sig)) {
+		ka->handler = K_SIG_DFL;
+		t->blocked &= ~SIGMASK(sig);
+	}
+	/* A fault the guest cannot handle kills even init. */
+	if (t->proc == init_process && ka->handler == K_SIG_DFL)
+		do_group_exit(t, sig | ((SIGMASK(sig) & CORE_SIGNALS) ? 0x80 : 0));
+	enqueue(&t->pending, sig, &info);
+}
+
+bool
+signal_pending(struct task *t)
+{
+	ksigset_t pend = t->pending.set | t->proc->shared_pending.set;
+
+	return (pend & ~t->blocked) || (pend & SIG_KERNEL_ONLY) ||
+	       t->proc->group_exiting;
+}
+
+/* The next signal t should take: synchronous ones first, then lowest. */
+static int
+dequeue(struct task *t, struct ksiginfo *info)
+{
+	struct sigpending *sources[2] = { &t->pending, &t->proc->shared_pending };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct sigpending *pend = sources[i];
+		ksigset_t ready = pend->set & ~(t->blocked & ~SIG_KERNEL_ONLY);
+		struct sigqueue *q;
+		int sig;
+
+		if (!ready)
+			continue;
+		if (ready & SYNC_SIGNALS)
+			ready &= SYNC_SIGNALS;
+		sig = __builtin_ctzll(ready) + 1;
+		list_for_each_entry(q, &pend->queue, link) {
+			if (q->info.signo != sig)
+				continue;
+			*info = q->info;
+			list_del(&q->link);
+			free(q);
+			break;
+		}
+		pend->set &= ~SIGMASK(sig);
+		list_for_each_entry(q, &pend->queue, link)
+			if (q->info.signo == sig)
+				pend->set |= SIGMASK(sig);
+		return sig;
+	}
+	return 0;
+}
+
+/* Stop the process for job control until SIGCONT (or SIGKILL). */
+static void
+do_signal_stop(struct task *t, int sig)
+{
+	struct process *p = t->proc;
+
+	if (!p->stopped) {
+		p->stopped = true;
+		p->stop_sig = sig;
+		p->wait_report = WAIT_REPORT_STOPPED;
+		process_notify_parent(p, K_CLD_STOPPED, sig);
+	}
+	while (p->stopped && !p->group_exiting &&
+	       !((t->pending.set | p->shared_pending.set) & SIGMASK(SIGKILL))) {
+		t->state = TASK_STOPPED;
+		t->wchan = "do_signal_stop";
+		schedule();
+		t->wchan = NULL;
+	}
+}
+
+static void
+default_action(struct task *t, int sig)
+{
+	struct process *p = t->proc;
+
+	if (SIGMASK(sig) & IGNORED_BY_DEFAULT)
+		return;
+	if (SIGMASK(sig) & STOP_SIGNALS) {
+		if (sig == SIGSTOP || !process_pgrp_orphaned(p))
+			do_signal_stop(t, sig);
+		return;
+	}
+	do_group_exit(t, sig | ((SIGMASK(sig) & CORE_SIGNALS) ? 0x80 : 0));
+}
+
+static void
+run_handler(struct task *t, int sig, struct ksiginfo *info,
+	    struct syscall_state *sc)
+{
+	struct k_sigaction *ka = &t->proc->sighand->action[sig - 1];
+	struct k_sigaction act = *ka;
+	ksigset_t saved = t->restore_blocked ? t->saved_blocked : t->blocked;
+
+	syscall_set_result(t, sc, &act);
+	t->restore_blocked = false;
+	if (sigframe_setup(t, sig, info, &act, saved) < 0) {
+		force_signal(t, SIGSEGV, K_SI_KERNEL, 0);
+		return;
+	}
+	t->blocked |= act.mask;
+	if (!(act.flags & K_SA_NODEFER))
+		t->blocked |= SIGMASK(sig);
+	t->blocked &= ~SIG_KERNEL_ONLY;
+	if (act.flags & K_SA_RESETHAND)
+		ka->handler = K_SIG_DFL;
+}
+
+void
+signal_deliver(struct task *t, struct syscall_state *sc)
+{
+	struct ksiginfo info;
+	int sig;
+
+	for (;;) {
+		if (t->proc->group_exiting)
+			do_exit(t, t->proc->exit_status);
+		if ((sig = dequeue(t, &info)) == 0)
+			break;
+		const struct k_sigaction *ka =
+			&t->proc->sighand->action[sig - 1];
+		if (ka->handler == K_SIG_IGN)
+			continue;
+		if (ka->handler == K_SIG_DFL) {
+			if (is_init_protected(t->proc, sig) && sig != SIGKILL)
+				continue;
+			default_action(t, sig);
+			continue;
+		}
+		run_handler(t, sig, &info, sc);
+	}
+	if (t->restore_blocked) {
+		t->blocked = t->saved_blocked;
+		t->restore_blocked = false;
+	}
+}

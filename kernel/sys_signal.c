@@ -1,0 +1,282 @@
+/*
+ * Signal system calls: sigaction, masks, sending, sigreturn, altstacks and
+ * waiting for signals.  Argument checking here; the mechanics in signal.c.
+ */
+#include "errno.h"
+#include "signal.h"
+#include "syscall.h"
+#include "syscalls.h"
+#include "task.h"
+#include "uaccess.h"
+#include "x86_64/sigframe.h"
+
+#define SIG_BLOCK_K 0
+#define SIG_UNBLOCK_K 1
+#define SIG_SETMASK_K 2
+
+long
+sys_rt_sigaction(struct task *t, const uint64_t a[6])
+{
+	int sig = (int)a[0];
+	uaddr_t act = UADDR(a[1]), oact = UADDR(a[2]);
+	struct k_sigaction *slot, new;
+
+	if (a[3] != sizeof(ksigset_t))
+		return -EINVAL;
+	if (sig < 1 || sig > KNSIG)
+		return -EINVAL;
+	slot = &t->proc->sighand->action[sig - 1];
+	if (!uaddr_is_null(act)) {
+		if (copy_from_user(t, &new, act, sizeof(new)) < 0)
+			return -EFAULT;
+		if (SIGMASK(sig) & SIG_KERNEL_ONLY)
+			return -EINVAL;
+	}
+	if (!uaddr_is_null(oact) &&
+	    copy_to_user(t, oact, slot, sizeof(*slot)) < 0)
+		return -EFAULT;
+	if (!uaddr_is_null(act)) {
+		new.mask &= ~SIG_KERNEL_ONLY;
+		*slot = new;
+		/* Setting SIG_IGN (or a default of ignore) drops pending ones. */
+		if (new.handler == K_SIG_IGN ||
+		    (new.handler == K_SIG_DFL &&
+		     (sig == 17 || sig == 18 || sig == 23 || sig == 28))) {
+			struct task *th;
+
+			t->proc->shared_pending.set &= ~SIGMASK(sig);
+			list_for_each_entry(th, &t->proc->threads, thread_link)
+				th->pending.set &= ~SIGMASK(sig);
+		}
+	}
+	return 0;
+}
+
+/* Changing the mask may make pending signals deliverable: nothing to do,
+ * signal_deliver() runs before the return to the guest. */
+long
+sys_rt_sigprocmask(struct task *t, const uint64_t a[6])
+{
+	int how = (int)a[0];
+	uaddr_t set = UADDR(a[1]), oset = UADDR(a[2]);
+	ksigset_t new, old = t->blocked;
+
+	if (a[3] != sizeof(ksigset_t))
+		return -EINVAL;
+	if (!uaddr_is_null(set)) {
+		if (copy_from_user(t, &new, set, sizeof(new)) < 0)
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK_K:
+			t->blocked |= new;
+			break;
+		case SIG_UNBLOCK_K:
+			t->blocked &= ~new;
+			break;
+		case SIG_SETMASK_K:
+			t->blocked = new;
+			break;
+		default:
+			return -EINVAL;
+		}
+		t->blocked &= ~SIG_KERNEL_ONLY;
+	}
+	if (!uaddr_is_null(oset) &&
+	    copy_to_user(t, oset, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long
+sys_rt_sigpending(struct task *t, const uint64_t a[6])
+{
+	ksigset_t pend = (t->pending.set | t->proc->shared_pending.set) &
+			 t->blocked;
+
+	if (a[1] > sizeof(ksigset_t))
+		return -EINVAL;
+	if (copy_to_user(t, UADDR(a[0]), &pend, a[1]) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long
+sys_rt_sigreturn(struct task *t, const uint64_t a[6])
+{
+	syscall_no_result(t);
+	if (sigframe_restore(t) < 0)
+		force_signal(t, 11, K_SI_KERNEL, 0);
+	return 0;
+}
+
+/* May sleep. */
+long
+sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
+{
+	ksigset_t mask;
+
+	if (a[1] != sizeof(ksigset_t))
+		return -EINVAL;
+	if (copy_from_user(t, &mask, UADDR(a[0]), sizeof(mask)) < 0)
+		return -EFAULT;
+	t->saved_blocked = t->blocked;
+	t->restore_blocked = true;
+	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	while (sleep_on(NULL, -1, "sigsuspend") != -ERESTARTSYS)
+		;
+	return -ERESTARTNOHAND;
+}
+
+/* May sleep. */
+long
+sys_pause(struct task *t, const uint64_t a[6])
+{
+	while (sleep_on(NULL, -1, "pause") != -ERESTARTSYS)
+		;
+	return -ERESTARTNOHAND;
+}
+
+long
+sys_sigaltstack(struct task *t, const uint64_t a[6])
+{
+	struct {
+		uint64_t sp;
+		int32_t flags;
+		int32_t pad;
+		uint64_t size;
+	} ss, old;
+	uint64_t sp = host_task_regs(t->host)->rsp;
+	bool on = t->altstack.size && sp > t->altstack.sp &&
+		  sp - t->altstack.sp <= t->altstack.size;
+
+	old.sp = t->altstack.sp;
+	old.size = t->altstack.size;
+	old.flags = on ? 1 : (t->altstack.size ? 0 : 2);
+	old.pad = 0;
+	if (a[0]) {
+		if (copy_from_user(t, &ss, UADDR(a[0]), sizeof(ss)) < 0)
+			return -EFAULT;
+		if (on)
+			return -EPERM;
+		if (ss.flags & ~(2 | (int32_t)0x80000000))
+			return -EINVAL;
+		if (ss.flags & 2) {
+			t->altstack.sp = 0;
+			t->altstack.size = 0;
+		} else {
+			if (ss.size < 2048)
+				return -ENOMEM;
+			t->altstack.sp = ss.sp;
+			t->altstack.size = ss.size;
+		}
+	}
+	if (a[1] && copy_to_user(t, UADDR(a[1]), &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* May the sender signal p?  Root, or a matching real/effective uid. */
+static bool
+may_signal(struct task *t, struct process *p, int sig)
+{
+	struct task *target;
+
+	if (cred_is_root(&t->cred))
+		return true;
+	if (sig == 18 && p->sid == t->proc->sid)
+		return true;
+	if (list_empty(&p->threads))
+		return false;
+	target = list_first_entry(&p->threads, struct task, thread_link);
+	return t->cred.euid == target->cred.suid ||
+	       t->cred.euid == target->cred.uid ||
+	       t->cred.uid == target->cred.suid ||
+	       t->cred.uid == target->cred.uid;
+}
+
+static void
+user_siginfo(struct task *t, struct ksiginfo *info, int sig, int code)
+{
+	*info = (struct ksiginfo){ .signo = sig, .code = code };
+	info->kill.pid = t->proc->pid;
+	info->kill.uid = t->cred.uid;
+}
+
+static int
+kill_one(struct task *t, struct process *p, int sig)
+{
+	struct ksiginfo info;
+
+	if (p->state != PROC_ALIVE)
+		return sig == 0 ? 0 : 0;
+	if (!may_signal(t, p, sig))
+		return -EPERM;
+	if (sig == 0)
+		return 0;
+	user_siginfo(t, &info, sig, K_SI_USER);
+	return send_signal_process(p, sig, &info);
+}
+
+long
+sys_kill(struct task *t, const uint64_t a[6])
+{
+	int pid = (int)a[0], sig = (int)a[1];
+	struct process *p;
+	int found = 0, err = -ESRCH, r;
+
+	if (sig < 0 || sig > KNSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		if ((p = process_find(pid)) == NULL)
+			return -ESRCH;
+		return kill_one(t, p, sig);
+	}
+	list_for_each_entry(p, &all_processes, all_link) {
+		if (pid == 0 && p->pgid != t->proc->pgid)
+			continue;
+		if (pid < -1 && p->pgid != -pid)
+			continue;
+		if (pid == -1 && (p == init_process || p == t->proc))
+			continue;
+		if (p->state != PROC_ALIVE)
+			continue;
+		r = kill_one(t, p, sig);
+		if (r == 0)
+			found = 1;
+		else
+			err = r;
+	}
+	return found ? 0 : err;
+}
+
+static long
+do_tkill(struct task *t, int tgid, int tid, int sig)
+{
+	struct task *target = task_find(tid);
+	struct ksiginfo info;
+
+	if (tid <= 0 || sig < 0 || sig > KNSIG)
+		return -EINVAL;
+	if (!target || (tgid > 0 && target->proc->pid != tgid))
+		return -ESRCH;
+	if (!may_signal(t, target->proc, sig))
+		return -EPERM;
+	if (sig == 0)
+		return 0;
+	user_siginfo(t, &info, sig, K_SI_TKILL);
+	return send_signal_task(target, sig, &info);
+}
+
+long
+sys_tkill(struct task *t, const uint64_t a[6])
+{
+	return do_tkill(t, -1, (int)a[0], (int)a[1]);
+}
+
+long
+sys_tgkill(struct task *t, const uint64_t a[6])
+{
+	if ((int)a[0] <= 0)
+		return -EINVAL;
+	return do_tkill(t, (int)a[0], (int)a[1], (int)a[2]);
+}
