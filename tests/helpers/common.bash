@@ -22,6 +22,7 @@
 #                         sysfs, devtmpfs, tmpfs on /tmp and /run).
 #   test_image [NAME]     print the path of a private, writable copy of
 #                         build/test/NAME.img (default rootfs) for this test
+#   run_gdb ARGS...       gdb, run the same way (see gdb.bats)
 #   vmlinux_bg OUT ARGS   start run_vmlinux ARGS in the background, console
 #                         to OUT; wait_bg waits for it and returns its status
 #   assert_*              exact checks that print what they saw on failure
@@ -34,6 +35,8 @@
 # boot may take, default 30), UMK_TEST_USER (uid:gid to run as when root,
 # default 65534:65534), UMK_KEEP=1 keeps per-test images.
 
+# status, output, lines and stderr are set by bats's run.
+# shellcheck disable=SC2154,SC2119,SC2120
 bats_require_minimum_version 1.5.0	# run --separate-stderr
 
 UMK_REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
@@ -240,15 +243,27 @@ umk_explain_status() {
 }
 
 run_vmlinux() {
-	local out err rc=0
 	if [[ ! -x ${UMK_VMLINUX:-} ]]; then
 		echo "run_vmlinux: no kernel: $VMLINUX is not built (make)" >&2
 		return 127
 	fi
+	umk_run_host "$UMK_VMLINUX" "$@"
+}
+
+# run_gdb GDB-ARGS...: gdb the way run_vmlinux runs the kernel (the same
+# user, session and timeout; cwd is the directory with the kernel copy, its
+# .gdbinit and tools/gdb/).
+run_gdb() {
+	umk_run_host gdb "$@"
+}
+
+# umk_run_host CMD...: run a host command under umk_exec; stdout with the
+# tty's \r removed, then stderr.
+umk_run_host() {
+	local out err rc=0
 	out=$(mktemp "$UMK_SCRATCH/console.XXXXXX")
 	err=$(mktemp "$UMK_SCRATCH/log.XXXXXX")
-	umk_exec "$UMK_VMLINUX" "$@" <"${UMK_STDIN:-/dev/null}" >"$out" \
-		2>"$err" || rc=$?
+	umk_exec "$@" <"${UMK_STDIN:-/dev/null}" >"$out" 2>"$err" || rc=$?
 	tr -d '\r' <"$out"
 	cat "$err" >&2
 	umk_explain_status "$rc"

@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# Differential tests: every tests/guest program runs natively on the host and
+# inside umk, and its stdout and exit status must be identical.  setup_file
+# runs them all natively and, in one boot, all in the guest; a program whose
+# result is missing from that boot (the kernel died on the way) is booted
+# again alone.  A program that fails natively is a wrong test, not a kernel
+# bug.  tests/guest_native.bats checks that every program has a test here.
+# bats file_tags=differential,kernel
+
+load helpers/common
+
+setup_file() {
+	umk_setup_file
+	umk_context "$BATS_FILE_TMPDIR"
+	export UMK_DIFF=$BATS_FILE_TMPDIR
+	local names=() f
+	for f in "$UMK_REPO"/tests/guest/*.c; do
+		f=${f##*/}
+		names+=("${f%.c}")
+	done
+	diff_native "${names[@]}"
+	[[ -x ${UMK_VMLINUX:-} ]] || return 0
+	UMK_CALL_TIMEOUT=${UMK_DIFF_TIMEOUT:-240} guest_batch "${names[@]}" \
+		>"$UMK_DIFF/guest.out" 2>"$UMK_DIFF/guest.err" || true
+}
+
+teardown_file() {
+	umk_check_leftovers
+}
+
+setup() { umk_setup; }
+teardown() { umk_teardown; }
+
+# Run the programs natively the way the guest runs them: empty environment,
+# stdin /dev/null, no core files.  NAME.out gets stdout, then status=N.
+diff_native() {
+	local bin=$UMK_REPO/tests/guest/bin name rc
+	mkdir -p "$UMK_DIFF/native"
+	ulimit -c 0
+	for name in "$@"; do
+		rc=0
+		(cd /tmp && env -i "$bin/$name" </dev/null \
+			>"$UMK_DIFF/native/$name.out" 2>"$UMK_DIFF/native/$name.err") || rc=$?
+		echo "status=$rc" >>"$UMK_DIFF/native/$name.out"
+	done
+}
+
+# The guest side of a list of programs: each one framed by @@@ lines, its
+# stderr after the frame.
+guest_script() {
+	local names="$*"
+	cat <<SCRIPT
+. /etc/init.d/rcS
+for t in $names; do
+	echo "@@@ begin \$t"
+	env -i /tests/\$t </dev/null 2>/tmp/stderr
+	echo "@@@ end \$t status=\$?"
+	sed 's/^/@@@ stderr /' /tmp/stderr
+done
+SCRIPT
+}
+
+guest_batch() {
+	local img
+	img=$(test_image) || return 1
+	run_vmlinux "ubd0=$img" init=/bin/sh -- -c "$(guest_script "$@")
+poweroff -f"
+}
+
+# guest_result NAME FILE: NAME's stdout and status=N from a guest run's
+# console output FILE, or fail if the run did not get that far.
+guest_result() {
+	awk -v name="$1" '
+		$0 == "@@@ begin " name { inside = 1; next }
+		inside && index($0, "@@@ end " name " status=") == 1 {
+			print "status=" substr($0, length("@@@ end " name " status=") + 1)
+			found = 1
+			exit
+		}
+		inside { print }
+		END { exit !found }' "$2"
+}
+
+# differential NAME: compare the native and the guest run of NAME.
+differential() {
+	local name=$1 native guest d=$BATS_TEST_TMPDIR
+	native=$(cat "$UMK_DIFF/native/$name.out")
+	case $name in
+	crash_*) [[ $native == *status=13[0-9] ]] ;;
+	*) [[ $native == *status=0 ]] ;;
+	esac || {
+		echo "# $name fails natively, so the test is wrong:" >&2
+		sed 's/^/#   | /' "$UMK_DIFF/native/$name.out" "$UMK_DIFF/native/$name.err" >&2
+		return 1
+	}
+	if ! guest=$(guest_result "$name" "$UMK_DIFF/guest.out" 2>/dev/null); then
+		# Not reached in the batch boot: boot it alone.
+		run --separate-stderr guest_batch "$name"
+		printf '%s\n' "$output" >"$d/alone.out"
+		guest=$(guest_result "$name" "$d/alone.out") || {
+			echo "# $name: the guest run did not finish" >&2
+			umk_show
+			return 1
+		}
+	fi
+	[[ $guest == "$native" ]] && return 0
+	printf '%s\n' "$native" >"$d/native"
+	printf '%s\n' "$guest" >"$d/guest"
+	echo "# $name: guest output differs from native (- native, + guest):" >&2
+	diff -u "$d/native" "$d/guest" | tail -n +3 | sed 's/^/#   /' >&2
+	for f in "$UMK_DIFF/guest.out" "$d/alone.out"; do
+		[[ -f $f ]] && guest_stderr "$name" "$f" | sed 's/^/#   guest stderr: /' >&2
+	done
+	return 1
+}
+
+# guest_stderr NAME FILE: what NAME wrote to stderr in the guest.
+guest_stderr() {
+	awk -v name="$1" '
+		index($0, "@@@ end " name " status=") == 1 { inside = 1; next }
+		inside && /^@@@ stderr / { print substr($0, 12); next }
+		inside { exit }' "$2"
+}
+
+@test "differential: crash_null" {
+	differential crash_null
+}
+
+@test "differential: crash_ud2" {
+	differential crash_ud2
+}
+
+@test "differential: cwd_chdir" {
+	differential cwd_chdir
+}
+
+@test "differential: dir_getdents64" {
+	differential dir_getdents64
+}
+
+@test "differential: dir_mkdir_rmdir" {
+	differential dir_mkdir_rmdir
+}
+
+@test "differential: efault_misc" {
+	differential efault_misc
+}
+
+@test "differential: efault_paths" {
+	differential efault_paths
+}
+
+@test "differential: efault_read_write" {
+	differential efault_read_write
+}
+
+@test "differential: fileio_dup" {
+	differential fileio_dup
+}
+
+@test "differential: fileio_fcntl" {
+	differential fileio_fcntl
+}
+
+@test "differential: fileio_lseek" {
+	differential fileio_lseek
+}
+
+@test "differential: fileio_open_rw" {
+	differential fileio_open_rw
+}
+
+@test "differential: fileio_pread_pwrite" {
+	differential fileio_pread_pwrite
+}
+
+@test "differential: fileio_readv_writev" {
+	differential fileio_readv_writev
+}
+
+@test "differential: fileio_truncate" {
+	differential fileio_truncate
+}
+
+@test "differential: fileio_unlink_open" {
+	differential fileio_unlink_open
+}
+
+@test "differential: mm_brk" {
+	differential mm_brk
+}
+
+@test "differential: mm_fork_cow" {
+	differential mm_fork_cow
+}
+
+@test "differential: mm_mmap_anon" {
+	differential mm_mmap_anon
+}
+
+@test "differential: mm_mmap_file" {
+	differential mm_mmap_file
+}
+
+@test "differential: mm_mprotect" {
+	differential mm_mprotect
+}
+
+@test "differential: poll_pipe" {
+	differential poll_pipe
+}
+
+@test "differential: proc_args" {
+	differential proc_args
+}
+
+@test "differential: proc_execve" {
+	differential proc_execve
+}
+
+@test "differential: proc_exit_code" {
+	differential proc_exit_code
+}
+
+@test "differential: proc_fdcheck" {
+	differential proc_fdcheck
+}
+
+@test "differential: proc_fork_wait" {
+	differential proc_fork_wait
+}
+
+@test "differential: proc_pipe_fork" {
+	differential proc_pipe_fork
+}
+
+@test "differential: proc_wait_signaled" {
+	differential proc_wait_signaled
+}
+
+@test "differential: select_pipe" {
+	differential select_pipe
+}
+
+@test "differential: sig_default_kill" {
+	differential sig_default_kill
+}
+
+@test "differential: sig_eintr_read" {
+	differential sig_eintr_read
+}
+
+@test "differential: sig_handler" {
+	differential sig_handler
+}
+
+@test "differential: sig_ignore" {
+	differential sig_ignore
+}
+
+@test "differential: sig_mask" {
+	differential sig_mask
+}
+
+@test "differential: sig_segv_handler" {
+	differential sig_segv_handler
+}
+
+@test "differential: stat_statx" {
+	differential stat_statx
+}
+
+@test "differential: stat_types" {
+	differential stat_types
+}
+
+@test "differential: time_monotonic" {
+	differential time_monotonic
+}
+
+@test "differential: time_nanosleep" {
+	differential time_nanosleep
+}
+
+@test "differential: umask_create" {
+	differential umask_create
+}
+
+@test "differential: uname_fields" {
+	differential uname_fields
+}
