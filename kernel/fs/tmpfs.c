@@ -1216,8 +1216,7 @@ tmpfs_new_sb(const struct fs_type *type, const struct super_ops *ops,
 	root->uid = fs->uid;
 	root->gid = fs->gid;
 	if ((sb->root = dentry_make_root(sb, root)) == NULL) {
-		inode_put(root);
-		err = -ENOMEM;
+		err = -ENOMEM; /* it put root */
 		goto fail;
 	}
 	*out = sb;
