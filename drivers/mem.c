@@ -130,18 +130,20 @@ static const struct {
 void
 mem_devices_init(void)
 {
+	unsigned int minor;
 	size_t i;
 	int err;
 
 	for (i = 0; i < sizeof(mem_devices) / sizeof(mem_devices[0]); i++) {
-		err = chrdev_register(MEM_MAJOR, mem_devices[i].minor, 1,
-				      mem_devices[i].name, mem_devices[i].ops);
+		minor = mem_devices[i].minor;
+		err = chrdev_register(MEM_MAJOR, minor, 1, mem_devices[i].name,
+				      mem_devices[i].ops);
 		if (err < 0) {
 			pr_err("mem: cannot register %s: error %d",
 			       mem_devices[i].name, -err);
 			continue;
 		}
 		devtmpfs_create_node(mem_devices[i].name, K_S_IFCHR | 0666,
-				     k_makedev(MEM_MAJOR, mem_devices[i].minor));
+				     k_makedev(MEM_MAJOR, minor));
 	}
 }

@@ -623,7 +623,8 @@ tmpfs_rename(struct inode *odir, const char *oname, size_t olen,
 	if (flags & K_RENAME_EXCHANGE) {
 		if (!nd)
 			return -ENOENT;
-		if (K_ISDIR(nd->inode->mode) && tmpfs_is_within(odir, nd->inode))
+		if (K_ISDIR(nd->inode->mode) &&
+		    tmpfs_is_within(odir, nd->inode))
 			return -EINVAL;
 		if (nd->inode != src)
 			tmpfs_exchange(odir, od, ndir, nd);
