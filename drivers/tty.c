@@ -393,7 +393,9 @@ line_erase(struct tty *tty, unsigned char c, enum erase_kind kind)
 		return;
 	}
 	while (tty->line_len > 0) {
-		unsigned char last = (unsigned char)tty->line[tty->line_len - 1];
+		unsigned char last;
+
+		last = (unsigned char)tty->line[tty->line_len - 1];
 
 		if (kind == ERASE_WORD) {
 			if (is_word_char(last))
@@ -911,8 +913,9 @@ tty_read(struct tty *tty, struct uio *u, bool nonblock)
 		if (nonblock)
 			return rs.copied > 0 ? (ssize_t)rs.copied : -EAGAIN;
 		rs.gen = tty->termios_gen;
-		w = wait_event_deadline(&tty->read_wait, tty_read_ready(tty, &rs),
-					rs.deadline, "ttyin");
+		w = wait_event_deadline(&tty->read_wait,
+					tty_read_ready(tty, &rs), rs.deadline,
+					"ttyin");
 		if (w == -ETIMEDOUT)
 			return (ssize_t)rs.copied;
 		if (w < 0)
@@ -1022,15 +1025,17 @@ tty_ioctl_set_termios(struct tty *tty, uint64_t arg, size_t size, bool flush)
 static long
 put_int(uint64_t arg, int v)
 {
-	return copy_to_user(current, UADDR(arg), &v, sizeof(v)) < 0 ? -EFAULT
-								   : 0;
+	if (copy_to_user(current, UADDR(arg), &v, sizeof(v)) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 static long
 get_int(uint64_t arg, int *v)
 {
-	return copy_from_user(current, v, UADDR(arg), sizeof(*v)) < 0 ? -EFAULT
-								     : 0;
+	if (copy_from_user(current, v, UADDR(arg), sizeof(*v)) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 /* Is tty the caller's controlling terminal, for its own session? */

@@ -744,6 +744,43 @@ test_echo_flags(void)
 	CHECK_EQ(rd(buf, sizeof(buf), true), 2);
 }
 
+static unsigned int
+poll_mask(void)
+{
+	return tty_file.ops->poll(&tty_file, NULL);
+}
+
+static void
+test_poll_hangup(void)
+{
+	char buf[8];
+
+	setup();
+	CHECK_EQ(poll_mask(), K_POLLOUT | K_POLLWRNORM);
+	feed("ab");
+	CHECK_EQ(poll_mask() & K_POLLIN, 0);
+	feed("\n");
+	CHECK(poll_mask() & K_POLLIN);
+	CHECK_EQ(rd(buf, sizeof(buf), true), 3);
+	set_raw(2, 0);
+	feed("x");
+	CHECK_EQ(poll_mask() & K_POLLIN, 0);
+	feed("y");
+	CHECK(poll_mask() & K_POLLIN);
+
+	nr_sent = 0;
+	tty_hangup(&tty);
+	CHECK(poll_mask() & K_POLLHUP);
+	CHECK_EQ(nr_sent, 2);
+	CHECK_EQ(sent[0].pgid, -100); /* the session leader */
+	CHECK_EQ(sent[0].sig, SIGHUP);
+	CHECK_EQ(sent[1].sig, SIGCONT);
+	CHECK(proc_fg.tty == NULL);
+	CHECK_EQ(wr("z"), -EIO);
+	CHECK_EQ(rd(buf, sizeof(buf), false), 2);
+	CHECK_EQ(rd(buf, sizeof(buf), false), 0);
+}
+
 int
 main(void)
 {
@@ -760,5 +797,6 @@ main(void)
 	test_open_ctty();
 	test_ioctls();
 	test_echo_flags();
+	test_poll_hangup();
 	return unit_done("tty");
 }
