@@ -70,6 +70,8 @@ struct ext4_fs {
 	uint32_t inode_size;
 	uint32_t first_ino;
 	uint32_t itb_per_group;		/* inode table blocks per group */
+	unsigned int cluster_bits;	/* bigalloc: log2(blocks per cluster) */
+	uint64_t overhead;		/* metadata blocks, for statfs */
 
 	uint32_t groups_count;
 	uint32_t desc_size;
@@ -106,6 +108,13 @@ ext4_data_range_ok(const struct ext4_fs *fs, uint64_t pblk, uint64_t len)
 	       pblk <= fs->blocks_count - len;
 }
 
+/* i_block of the raw inode: block map, extent root or inline bytes. */
+static inline const uint8_t *
+ext4_inode_iblock(const struct ext4_inode *inode)
+{
+	return inode->raw + offsetof(struct ext4_disk_inode, i_block);
+}
+
 /* super.c */
 const struct ext4_disk_group *ext4_group_desc(struct ext4_fs *fs,
 					      uint32_t group);
@@ -115,6 +124,8 @@ uint64_t ext4_group_inode_table(struct ext4_fs *fs,
 /* inode.c */
 bool ext4_inode_is_dir(const struct ext4_inode *inode);
 bool ext4_inode_is_symlink(const struct ext4_inode *inode);
+bool ext4_inode_is_fast_symlink(struct ext4_fs *fs,
+				const struct ext4_inode *inode);
 
 /*
  * Block mapping (extents.c, indirect.c, dispatched in data.c).  A map
@@ -146,12 +157,5 @@ int ext4_ind_map(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t lblk,
  */
 int ext4_inline_get(struct ext4_fs *fs, struct ext4_inode *inode,
 		    uint8_t **data, size_t *len);
-
-/* dir.c helpers used by inline.c for inline directories. */
-struct ext4_dir_walk;
-uint32_t ext4_rec_len(const struct ext4_fs *fs, uint16_t disk_len);
-int ext4_dirent_check(struct ext4_fs *fs, struct ext4_inode *dir,
-		      const uint8_t *base, size_t off, size_t size,
-		      uint64_t where);
 
 #endif
