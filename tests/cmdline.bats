@@ -96,8 +96,8 @@ assert_refused() {
 	img=$(test_image)
 	before=$(sha256sum <"$img")
 	run --separate-stderr run_vmlinux "ubd0r=$img" init=/bin/sh -- -c \
-		'if echo x >/newfile; then echo wrote; else echo refused; fi
-if mkdir /newdir; then echo made; else echo refused; fi
+		'if (echo x >/newfile) 2>&1; then echo wrote; else echo refused; fi
+if mkdir /newdir 2>&1; then echo made; else echo refused; fi
 cat /etc/hostname
 poweroff -f'
 	assert_ok
@@ -110,7 +110,7 @@ poweroff -f'
 }
 
 @test "ro mounts the root read-only" {
-	guest_sh ro 'if touch /newfile; then echo wrote; else echo refused; fi'
+	guest_sh ro 'if touch /newfile 2>&1; then echo wrote; else echo refused; fi'
 	assert_ok
 	assert_output_contains "Read-only file system"
 	assert_line refused

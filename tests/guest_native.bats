@@ -41,8 +41,8 @@ setup_file() { umk_setup_file; }
 @test "guest programs print the same thing twice (deterministic)" {
 	cd /tmp
 	for f in "$UMK_REPO"/tests/guest/bin/*; do
-		a=$(env -i "$f" </dev/null 2>&1)
-		b=$(env -i "$f" </dev/null 2>&1)
+		a=$(env -i "$f" </dev/null 2>&1; echo "status=$?")
+		b=$(env -i "$f" </dev/null 2>&1; echo "status=$?")
 		[[ $a == "$b" ]] || {
 			echo "# ${f##*/} printed different things:" >&2
 			diff <(echo "$a") <(echo "$b") | sed 's/^/#   /' >&2

@@ -257,14 +257,13 @@ run_gdb() {
 	umk_run_host gdb "$@"
 }
 
-# umk_run_host CMD...: run a host command under umk_exec; stdout with the
-# tty's \r removed, then stderr.
+# umk_run_host CMD...: run a host command under umk_exec; stdout streams out
+# with the tty's \r removed, stderr follows once the command has ended.
 umk_run_host() {
-	local out err rc=0
-	out=$(mktemp "$UMK_SCRATCH/console.XXXXXX")
+	local err rc
 	err=$(mktemp "$UMK_SCRATCH/log.XXXXXX")
-	umk_exec "$@" <"${UMK_STDIN:-/dev/null}" >"$out" 2>"$err" || rc=$?
-	tr -d '\r' <"$out"
+	umk_exec "$@" <"${UMK_STDIN:-/dev/null}" 2>"$err" | sed -u 's/\r//g'
+	rc=${PIPESTATUS[0]}
 	cat "$err" >&2
 	umk_explain_status "$rc"
 	return "$rc"
