@@ -5,6 +5,9 @@
 #   test-image    $(TEST_IMAGE): busybox + /tests/NAME + /testdata, for bats
 #   guest-check   run every guest program natively; all must pass
 #   bats          run the bats suites (BATS_FLAGS, e.g. --filter-tags boot)
+#   test-clean    remove the guest programs and the test images
+#
+# TEST_DEPS is what `make test` needs before `bats tests/`.
 
 CC ?= gcc
 BATS ?= bats
@@ -19,13 +22,15 @@ GUEST_BINS    := $(patsubst tests/guest/%.c,tests/guest/bin/%,$(GUEST_SRCS))
 TEST_IMAGE_DIR := build/test
 TEST_IMAGE     := $(TEST_IMAGE_DIR)/rootfs.img
 
+TEST_DEPS := guest-progs test-image
+
 guest-progs: $(GUEST_BINS)
 
 tests/guest/bin/%: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $<
 
-# The image also holds tests/helpers/imagedata's tree under /testdata; its
+# The image also holds mkimage's data tree under /testdata; its
 # expected contents stay in $(TEST_IMAGE_DIR)/data for the tests to compare.
 test-image: $(TEST_IMAGE)
 
@@ -36,7 +41,10 @@ $(TEST_IMAGE): $(GUEST_BINS) tools/mkrootfs tests/helpers/mkimage \
 guest-check: $(GUEST_BINS)
 	tests/helpers/run-native tests/guest/bin
 
-bats: guest-progs test-image
+bats: $(TEST_DEPS)
 	$(BATS) $(BATS_FLAGS) tests/
 
-.PHONY: guest-progs test-image guest-check bats
+test-clean:
+	rm -rf tests/guest/bin $(TEST_IMAGE_DIR)
+
+.PHONY: guest-progs test-image guest-check bats test-clean
