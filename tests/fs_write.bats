@@ -25,9 +25,10 @@ debugfs_cat() {
 
 @test "a big file, appends and a rename survive a reboot" {
 	img=$(test_image)
-	UMK_IMG=$img guest_sh 'dd if=/dev/zero of=/big bs=4096 count=2048 2>/dev/null
-echo one >/log; echo two >>/log; mv /log /log2'
+	UMK_IMG=$img guest_rc 'dd if=/dev/zero of=/big bs=4096 count=2048 2>/dev/null
+echo one >/log; echo two >>/log; mv /log /log2; stat -c %s /big'
 	assert_ok
+	assert_output 8388608
 	UMK_IMG=$img guest_sh 'stat -c %s /big; cat /log2; ls /log 2>&1 | sed "s/^.*: //"'
 	assert_ok
 	assert_output "8388608
@@ -53,8 +54,10 @@ ls /w | wc -l'
 @test "a file removed in the guest frees its blocks" {
 	img=$(test_image)
 	free_before=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
-	UMK_IMG=$img guest_sh 'dd if=/dev/zero of=/tmpfile bs=4096 count=1024 2>/dev/null; rm /tmpfile; sync'
+	UMK_IMG=$img guest_rc 'dd if=/dev/zero of=/tmpfile bs=4096 count=1024 2>/dev/null
+stat -c %s /tmpfile; rm /tmpfile; sync'
 	assert_ok
+	assert_output 4194304
 	assert_image_clean "$img"
 	free_after=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
 	((free_before - free_after < 64)) ||
