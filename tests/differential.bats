@@ -289,3 +289,11 @@ guest_stderr() {
 @test "differential: uname_fields" {
 	differential uname_fields
 }
+
+@test "differential: proc_ids" {
+	differential proc_ids
+}
+
+@test "differential: thread_create_join" {
+	differential thread_create_join
+}
