@@ -19,8 +19,9 @@ teardown() { umk_teardown; }
 gdb_boot() {
 	local script=$1 img
 	shift
-	local -a opts=(-batch -iex 'set auto-load safe-path /'
-		-iex 'set startup-with-shell off')
+	# startup-with-shell stays on: gdb quotes --args for the shell, and
+	# without one it passes its backslashes on to the program.
+	local -a opts=(-batch -iex 'set auto-load safe-path /')
 	[[ -f $UMK_RUN/kernel/tools/gdb/umk.gdb ]] && opts+=(-x tools/gdb/umk.gdb)
 	img=$(test_image) || return 1
 	if [[ ! -x ${UMK_VMLINUX:-} ]]; then
