@@ -10,6 +10,7 @@ LDLIBS  += -lseccomp
 
 # Every kernel source file; the stub is a separate freestanding program.
 SRCS := $(wildcard kernel/*.c kernel/mm/*.c kernel/fs/*.c kernel/fs/ext4/*.c \
+	  kernel/fs/proc/*.c \
 	  drivers/*.c ubd/*.c hostfs/*.c arch/x86_64/*.c arch/x86_64/*.S \
 	  arch/host/*.c arch/host/*.S)
 SRCS := $(filter-out arch/host/stub.c,$(SRCS))
@@ -30,6 +31,17 @@ $(BUILD)/%.c.o: %.c
 $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The stub: a freestanding static program linked at STUB_BASE, embedded in
+# vmlinux by arch/host/stub_blob.S.
+STUB_CFLAGS := -O2 -g0 -ffreestanding -fno-stack-protector -fpie -no-pie \
+	-mgeneral-regs-only -fcf-protection=none -nostdlib -static \
+	-fno-asynchronous-unwind-tables -Wl,-T,arch/host/stub.lds \
+	-Wl,--build-id=none -Wall -Wextra -Werror
+$(BUILD)/stub: arch/host/stub.c arch/host/stub.lds arch/host/stub.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -o $@ $<
+$(BUILD)/arch/host/stub_blob.S.o $(BUILD)/asan/arch/host/stub_blob.S.o: $(BUILD)/stub
 
 # The sanitizer build: same sources, ASan + UBSan.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined

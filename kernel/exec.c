@@ -598,8 +598,9 @@ exec_commit_elf(struct task *t, struct binprm *bp, const struct elf64_ehdr *eh,
 
 	if ((r = exec_new_address_space(t)) < 0)
 		return r;
-	if ((r = exec_flush_old(t, bp)) < 0 ||
-	    (r = map_elf(t, bp->file, eh, ph,
+	if ((r = exec_flush_old(t, bp)) < 0)
+		goto fatal;
+	if ((r = map_elf(t, bp->file, eh, ph,
 			 eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0, &bias,
 			 &end)) < 0)
 		goto fatal;
@@ -614,10 +615,11 @@ exec_commit_elf(struct task *t, struct binprm *bp, const struct elf64_ehdr *eh,
 	}
 	t->mm->start_brk = t->mm->brk = end;
 	t->mm->exe_file = file_get(bp->file);
-	if ((r = build_stack(t, bp, &img)) < 0)
+	if ((r = mm_map_stack(t, t->mm->start_stack, STACK_SIZE)) < 0 ||
+	    (r = build_stack(t, bp, &img)) < 0)
 		goto fatal;
+	/* execve's result, 0, lands in rax like any syscall's. */
 	set_start_regs(t, in->file ? in->eh.e_entry + ibias : img.entry);
-	syscall_no_result(t);
 	return 0;
 fatal:
 	pr_debug("exec of %s failed after the point of no return: %d",

@@ -27,8 +27,19 @@ void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
 void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 				     const void **bottom_old, size_t *size_old);
 #else
-#define __sanitizer_start_switch_fiber(a, b, c) ((void)0)
-#define __sanitizer_finish_switch_fiber(a, b, c) ((void)0)
+static inline void
+__sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+			       size_t size)
+{
+	(void)fake_stack_save, (void)bottom, (void)size;
+}
+
+static inline void
+__sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+				size_t *size_old)
+{
+	(void)fake_stack_save, (void)bottom_old, (void)size_old;
+}
 #endif
 
 void kstack_switch(void **save_sp, void *new_sp);
@@ -222,8 +233,12 @@ sched_start_task(struct task *t, void (*entry)(struct task *))
 	if ((t->kstack = host_stack_alloc(KSTACK_SIZE)) == NULL)
 		return -ENOMEM;
 	t->kentry = entry;
-	/* A frame for kstack_switch to pop: r15 r14 r13 r12 rbx rbp, ret. */
-	sp = (uint64_t *)((char *)t->kstack + KSTACK_SIZE) - 8;
+	/*
+	 * A frame for kstack_switch to pop: r15 r14 r13 r12 rbx rbp, then the
+	 * return into the trampoline, which is left with a 16-byte aligned
+	 * stack for its call, as the ABI wants.
+	 */
+	sp = (uint64_t *)((char *)t->kstack + KSTACK_SIZE) - 9;
 	sp[0] = 0;			  /* r15 */
 	sp[1] = 0;			  /* r14 */
 	sp[2] = 0;			  /* r13 */
@@ -232,6 +247,7 @@ sched_start_task(struct task *t, void (*entry)(struct task *))
 	sp[5] = 0;			  /* rbp */
 	sp[6] = (uint64_t)(uintptr_t)kstack_trampoline;
 	sp[7] = 0;
+	sp[8] = 0;
 	t->ksp = sp;
 	t->state = TASK_RUNNING;
 	list_add_tail(&t->run_link, &run_queue);

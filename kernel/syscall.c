@@ -75,6 +75,10 @@ syscall_enter(struct task *t, struct syscall_state *sc)
 		sc->ret = syscall_missing(t, nr);
 	else
 		sc->ret = syscall_table[nr](t, a);
+	if (console_loglevel > LOGLEVEL_DEBUG)
+		pr_debug("%s[%d] %s(%#lx, %#lx, %#lx) = %ld", t->comm, t->tid,
+			 syscall_name(nr), (long)a[0], (long)a[1], (long)a[2],
+			 sc->ret);
 }
 
 void

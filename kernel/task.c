@@ -182,6 +182,10 @@ task_return_to_guest(struct task *t)
 static void
 handle_fault(struct task *t)
 {
+	pr_debug("%s[%d]: signal %d code %d at %#llx ip %#llx", t->comm,
+		 t->tid, t->trap.signo, t->trap.code,
+		 (unsigned long long)t->trap.addr,
+		 (unsigned long long)host_task_regs(t->host)->rip);
 	force_signal(t, t->trap.signo, t->trap.code, t->trap.addr);
 }
 

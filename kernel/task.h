@@ -83,6 +83,8 @@ struct task {
 	struct sigaltstack_k altstack;
 
 	uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
+	int pdeath_signal;
+	bool no_new_privs;
 	char comm[16];
 	int64_t utime_ns, stime_ns; /* accounted time */
 };
@@ -129,6 +131,9 @@ struct process {
 	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
 	uint32_t exit_uid;		  /* for SIGCHLD/waitid after exit */
 	uint64_t rlim_nofile;		  /* RLIMIT_NOFILE soft limit; 0: default */
+	uint64_t limits[16][2];		  /* rlimits (cur, max), once set */
+	bool limits_set;
+	bool did_exec;			  /* setpgid by the parent: EACCES */
 };
 
 extern struct process *init_process;
@@ -180,6 +185,7 @@ int kernel_execve(struct task *t, const char *path, char *const argv[],
 /* Credentials: copies share nothing. */
 int cred_copy(struct cred *dst, const struct cred *src);
 void cred_release(struct cred *c);
+bool cred_in_group(const struct cred *c, uint32_t gid);
 static inline bool
 cred_is_root(const struct cred *c)
 {

@@ -27,7 +27,7 @@ host_init(const char *mode)
 		return r;
 	}
 	backend = "ptrace";
-	pr_info("interception backend: ptrace (PTRACE_SYSEMU)");
+	pr_notice("interception backend: ptrace (PTRACE_SYSEMU)");
 	return 0;
 }
 

@@ -97,6 +97,19 @@ blkdev_find(uint64_t dev)
 	return NULL;
 }
 
+struct bdev *
+blkdev_find_name(const char *name)
+{
+	int i;
+
+	if (strncmp(name, "/dev/", 5) == 0)
+		name += 5;
+	for (i = 0; i < MAX_BLKDEVS; i++)
+		if (blkdevs[i] && strcmp(blkdevs[i]->name, name) == 0)
+			return blkdevs[i];
+	return NULL;
+}
+
 void
 for_each_blkdev(void (*fn)(struct bdev *bd, void *arg), void *arg)
 {

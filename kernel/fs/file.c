@@ -3,7 +3,6 @@
  * tree, the kernel's own reads, and the generic helpers filesystems share
  * (llseek on a size, "." and ".." for readdir).
  */
-#include <fcntl.h>
 #include <stdlib.h>
 
 #include "fs/vfs.h"
@@ -63,7 +62,7 @@ vfs_open_path(struct task *t, const struct path *p, unsigned int flags,
 	      struct file **out)
 {
 	struct inode *inode = p->dentry->inode;
-	struct file *f = file_alloc(inode, inode->f_op, flags & ~O_CREAT);
+	struct file *f = file_alloc(inode, inode->f_op, flags & ~0100u);
 	int r;
 
 	if (!f)
@@ -105,21 +104,21 @@ generic_llseek(struct file *f, int64_t off, int whence)
 	int64_t base;
 
 	switch (whence) {
-	case SEEK_SET:
+	case K_SEEK_SET:
 		base = 0;
 		break;
-	case SEEK_CUR:
+	case K_SEEK_CUR:
 		base = (int64_t)f->pos;
 		break;
-	case SEEK_END:
+	case K_SEEK_END:
 		base = (int64_t)f->inode->size;
 		break;
-	case SEEK_DATA:
+	case K_SEEK_DATA:
 		if (off < 0 || (uint64_t)off >= f->inode->size)
 			return -ENXIO;
 		base = 0;
 		break;
-	case SEEK_HOLE:
+	case K_SEEK_HOLE:
 		if (off < 0 || (uint64_t)off > f->inode->size)
 			return -ENXIO;
 		off = (int64_t)f->inode->size;

@@ -45,6 +45,13 @@ int path_parent(struct task *t, int dirfd, const char *name,
 int lookup_one(struct path *dir, const char *name, size_t len,
 	       struct dentry **out);
 
+/*
+ * Resolve a guest path argument of the *at family: atflags may hold
+ * AT_SYMLINK_NOFOLLOW (0x100) and AT_EMPTY_PATH (0x1000).
+ */
+int user_path_at(struct task *t, int dirfd, uaddr_t upath, int atflags,
+		 struct path *out);
+
 /* Step into whatever is mounted on p, repeatedly. */
 void follow_mounts(struct path *p);
 

@@ -85,6 +85,13 @@ k_minor(uint64_t dev)
 	return (unsigned int)(((dev >> 12) & 0xffffff00) | (dev & 0xff));
 }
 
+/* lseek whence */
+#define K_SEEK_SET 0
+#define K_SEEK_CUR 1
+#define K_SEEK_END 2
+#define K_SEEK_DATA 3
+#define K_SEEK_HOLE 4
+
 /* Permission requests */
 #define MAY_EXEC 1
 #define MAY_WRITE 2
@@ -162,6 +169,7 @@ struct super_block {
 	bool no_dcache;	      /* names change behind our back: revalidate */
 	int active;	      /* mounts using it */
 	uint64_t next_ino;    /* for filesystems that invent inode numbers */
+	struct bdev *bdev;    /* the device, for disk filesystems */
 	struct list inodes;   /* the inode cache (inode_find) */
 	void *priv;
 };
@@ -308,6 +316,8 @@ void for_each_filesystem(void (*fn)(const struct fs_type *t, void *arg),
 struct super_block *sb_alloc(const struct fs_type *type,
 			     const struct super_ops *ops);
 void sb_free(struct super_block *sb);
+/* Drop a mount's use of sb: the last one syncs and puts it. */
+void sb_release(struct super_block *sb);
 /* A new anonymous device number for a nodev filesystem. */
 uint64_t sb_anon_dev(void);
 struct inode *inode_alloc(struct super_block *sb);
@@ -347,6 +357,11 @@ int vfs_open_path(struct task *t, const struct path *p, unsigned int flags,
 /* Read from a file into kernel memory at off: bytes read or -errno. */
 ssize_t kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 
+/* Is p on a read-only mount or filesystem? */
+bool path_readonly(const struct path *p);
+/* Change attributes through the fs (sets ATTR_CTIME); -EROFS, -EPERM. */
+int vfs_setattr(struct task *t, const struct path *p, struct iattr *ia);
+
 /* The generic llseek for files with a size. */
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
 /* Emit "." and ".." at positions 0 and 1; false if the reader is full. */
@@ -362,6 +377,8 @@ int chrdev_register(unsigned int major, unsigned int minor,
 /* Block devices, for block nodes and mount sources. */
 int blkdev_register(struct bdev *bd);
 struct bdev *blkdev_find(uint64_t dev);
+/* By name, "/dev/ubda" or "ubda" (boot-time root=). */
+struct bdev *blkdev_find_name(const char *name);
 void for_each_blkdev(void (*fn)(struct bdev *bd, void *arg), void *arg);
 /* The file_ops that device inodes get: they dispatch on rdev at open. */
 extern const struct file_ops chrdev_file_ops, blkdev_file_ops;

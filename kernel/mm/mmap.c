@@ -33,7 +33,8 @@ uint64_t mem_committed;
 static uint64_t
 vma_charge(const struct vma *v)
 {
-	if (v->kind == VMA_VDSO || v->kind == VMA_VVAR)
+	/* The stack is reserved, not committed: it fills as it is used. */
+	if (v->kind == VMA_VDSO || v->kind == VMA_VVAR || v->kind == VMA_STACK)
 		return 0;
 	if ((v->flags & K_MAP_SHARED) && v->file)
 		return 0;
@@ -253,8 +254,10 @@ fill_from_file(struct task *t, uint64_t addr, uint64_t len, struct file *f,
 		}
 		if (n == 0)
 			break;
-		if ((r = host_copy_to(t->host, addr + done, buf, (size_t)n)) < 0)
+		if ((r = host_copy_to(t->host, addr + done, buf, (size_t)n)) < 0) {
+			pr_debug("fill: copy to %#llx failed", (unsigned long long)(addr + done));
 			break;
+		}
 		done += (uint64_t)n;
 	}
 	free(buf);
@@ -391,6 +394,21 @@ mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot)
 			mem_committed += vma_charge(v);
 		}
 	}
+	return 0;
+}
+
+int
+mm_map_stack(struct task *t, uint64_t top, uint64_t size)
+{
+	long r = host_mmap(t, top - size, size, K_PROT_READ | K_PROT_WRITE,
+			   HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS |
+				   HOST_MAP_NORESERVE);
+
+	if (r < 0)
+		return (int)r;
+	if (!vma_insert(t->mm, top - size, top, K_PROT_READ | K_PROT_WRITE,
+			K_MAP_PRIVATE | K_MAP_GROWSDOWN, VMA_STACK))
+		return -ENOMEM;
 	return 0;
 }
 
