@@ -73,7 +73,7 @@ SRC
 	command -v shellcheck >/dev/null || skip "shellcheck is not installed"
 	cd "$UMK_REPO"
 	files=(tools/mkrootfs tests/helpers/mkimage tests/helpers/run-native
-		tests/helpers/check-layout)
+		tests/helpers/check-layout tests/helpers/linux-ref)
 	[[ -f .ci/run ]] && files+=(.ci/run)
 	run shellcheck "${files[@]}"
 	[[ $status -eq 0 ]] || { echo "$output" >&2; return 1; }
