@@ -73,3 +73,28 @@ unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
 
 .PHONY: unit
+
+# Tests: unit tests, then the bats suites (tests/tests.mk builds the guest
+# programs and the test image).
+include tests/tests.mk
+
+test: vmlinux unit $(TEST_DEPS)
+	$(BATS) $(BATS_FLAGS) tests/
+
+# The sanitizer build passes the same suites.
+test-asan: vmlinux-asan $(TEST_DEPS)
+	VMLINUX=$(CURDIR)/vmlinux-asan $(BATS) $(BATS_FLAGS) tests/
+
+asan: vmlinux-asan
+
+# The default image, built on first use; `make run` boots it.
+IMAGE := images/rootfs.img
+image: $(IMAGE)
+$(IMAGE):
+	@mkdir -p $(dir $@)
+	tools/mkrootfs busybox $@
+
+run: vmlinux $(IMAGE)
+	./vmlinux ubd0=$(IMAGE)
+
+.PHONY: test test-asan asan image run
