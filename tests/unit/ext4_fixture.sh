@@ -4,22 +4,18 @@
 #
 #   ext4_fixture.sh OUTDIR
 #
-# Runs itself under fakeroot (when available) so that device nodes and
-# ownership can be created without privileges; the manifest records what
-# mke2fs saw (mode, uid, gid, size, rdev, mtime, links), since outside
-# fakeroot the tree shows only plain files.  The test compares what the
-# driver reads from each image against the tree and the manifest.
+# The plain files are made first; then the script runs itself again under
+# fakeroot (when available) to give files owners and make device nodes
+# without privileges, and to run mke2fs so that it sees them.  The manifest
+# records what mke2fs saw (mode, uid, gid, size, rdev, mtime, links), since
+# outside fakeroot the tree shows only plain files.  The test compares what
+# the driver reads from each image against the trees and the manifests.
 set -eu
 
 out=$1
-
-if [ "${EXT4_FIXTURE_FAKEROOT:-}" != 1 ] && command -v fakeroot >/dev/null; then
-	EXT4_FIXTURE_FAKEROOT=1 exec fakeroot "$0" "$@"
-fi
-
 tree=$out/tree
+lite=$out/lite
 small=$out/small
-mkdir -p "$tree" "$small"
 
 # Random bytes, reproducible per name.
 rnd() {
@@ -30,9 +26,12 @@ rnd() {
 		head -c "$n" /dev/urandom
 }
 
+# populate DIR LEVEL: 0 small, 1 without the big directory and the files
+# that end in a hole, 2 everything.
 populate() {
 	d=$1
-	big=$2
+	level=$2
+	mkdir -p "$d"
 	printf 'hello, world\n' >"$d/hello.txt"
 	ln "$d/hello.txt" "$d/hello-link"
 	: >"$d/empty"
@@ -56,7 +55,14 @@ populate() {
 			conv=notrunc status=none
 		i=$((i + 1))
 	done
-	if [ "$big" = 0 ]; then
+	# Enough names for a hash-indexed directory even in the small tree.
+	mkdir "$d/many"
+	i=0
+	while [ $i -lt 200 ]; do
+		printf '%s' "$i" >"$d/many/name-$i"
+		i=$((i + 1))
+	done
+	if [ "$level" = 0 ]; then
 		return
 	fi
 	rnd 1500000 contig >"$d/contig"
@@ -67,17 +73,7 @@ populate() {
 		status=none
 	rnd 100 s3 | dd of="$d/sparse" bs=1 seek=83886000 conv=notrunc \
 		status=none
-	truncate -s 1000000 "$d/hole-at-end"
-	printf 'start' | dd of="$d/hole-at-end" conv=notrunc status=none
-	rnd 5000 pre >"$d/prealloc"
-	truncate -s 40960 "$d/prealloc"
 	ln -s "$(printf 'b%.0s' $(seq 1 900))" "$d/long-link"
-	mkdir "$d/big"
-	i=0
-	while [ $i -lt 5000 ]; do
-		: >"$d/big/entry-number-$i-with-a-longish-name"
-		i=$((i + 1))
-	done
 	printf 'sp\n' >"$d/with space"
 	printf 'u\n' >"$d/ünïcödé"
 	printf 'long\n' >"$d/$(printf 'n%.0s' $(seq 1 255))"
@@ -91,13 +87,32 @@ populate() {
 	chmod 0600 "$d/private"
 	chmod 1777 "$d/sticky"
 	touch -d '1960-06-07 08:09:10' "$d/empty"
-	if [ "$(id -u)" = 0 ]; then
-		chown 1000:1000 "$d/owned"
-		chown 70000:80000 "$d/bigids"
-		mknod "$d/null" c 1 3
-		mknod "$d/sda1" b 8 1
-		mknod "$d/bigdev" c 300 70000
+	if [ "$level" = 1 ]; then
+		return
 	fi
+	truncate -s 1000000 "$d/hole-at-end"
+	printf 'start' | dd of="$d/hole-at-end" conv=notrunc status=none
+	rnd 5000 pre >"$d/prealloc"
+	truncate -s 40960 "$d/prealloc"
+	mkdir "$d/big"
+	i=0
+	while [ $i -lt 5000 ]; do
+		: >"$d/big/entry-number-$i-with-a-longish-name"
+		i=$((i + 1))
+	done
+}
+
+# Owners and device nodes, as (fake) root.
+specials() {
+	d=$1
+	if [ "$(id -u)" != 0 ]; then
+		return
+	fi
+	chown 1000:1000 "$d/owned"
+	chown 70000:80000 "$d/bigids"
+	mknod "$d/null" c 1 3
+	mknod "$d/sda1" b 8 1
+	mknod "$d/bigdev" c 300 70000
 }
 
 manifest() {
@@ -126,33 +141,58 @@ mkimg() {
 	EOF
 }
 
-populate "$tree" 1
-populate "$small" 0
-# The same tree without the 5000-entry directory (mke2fs -d fills a directory
-# in quadratic time: only some images get it) and without files that end in
-# a hole (mke2fs -d -O inline_data drops trailing holes, e2fsprogs 1.47.0).
-lite=$out/lite
-cp -a "$tree" "$lite"
-rm -rf "$lite/big" "$lite/hole-at-end" "$lite/prealloc"
+if [ "${EXT4_FIXTURE_PHASE:-1}" = 1 ]; then
+	# The trees: the full one, one without the 5000-entry directory
+	# (mke2fs -d fills a directory in quadratic time: only some images get
+	# it) and without files that end in a hole (mke2fs -d -O inline_data
+	# drops trailing holes, e2fsprogs 1.47.0), and a small one.
+	populate "$tree" 2
+	populate "$lite" 1
+	populate "$small" 0
+	if command -v fakeroot >/dev/null; then
+		EXT4_FIXTURE_PHASE=2 exec fakeroot "$0" "$@"
+	fi
+fi
+
+specials "$tree"
+specials "$lite"
 manifest "$tree" "$out/tree.manifest"
 manifest "$lite" "$out/lite.manifest"
 manifest "$small" "$out/small.manifest"
 
-mkimg "$out/ext4-1k.img" 32M "$tree" -t ext4 -b 1024 -N 12288
-mkimg "$out/ext4-4k.img" 32M "$tree" -t ext4 -b 4096 -N 12288
-mkimg "$out/ext2-1k.img" 32M "$tree" -t ext2 -b 1024 -N 12288
-mkimg "$out/ext3-1k.img" 32M "$tree" -t ext3 -b 1024 -N 12288
-mkimg "$out/ext2-4k.img" 32M "$lite" -t ext2 -b 4096
-mkimg "$out/ext4-inline.img" 32M "$lite" -t ext4 -b 4096 -O inline_data
-mkimg "$out/ext4-64k.img" 64M "$lite" -t ext4 -b 65536
+# The images are independent: make them in parallel.
+pids=
+mkimg "$out/ext4-1k.img" 32M "$tree" -t ext4 -b 1024 -N 12288 &
+pids="$pids $!"
+mkimg "$out/ext4-4k.img" 32M "$tree" -t ext4 -b 4096 -N 12288 &
+pids="$pids $!"
+mkimg "$out/ext2-1k.img" 32M "$tree" -t ext2 -b 1024 -N 12288 &
+pids="$pids $!"
+mkimg "$out/ext3-1k.img" 32M "$tree" -t ext3 -b 1024 -N 12288 &
+pids="$pids $!"
+mkimg "$out/ext2-4k.img" 32M "$lite" -t ext2 -b 4096 &
+pids="$pids $!"
+mkimg "$out/ext4-inline.img" 32M "$lite" -t ext4 -b 4096 -O inline_data &
+pids="$pids $!"
+mkimg "$out/ext4-64k.img" 64M "$lite" -t ext4 -b 65536 &
+pids="$pids $!"
 mkimg "$out/ext4-metabg.img" 32M "$lite" -t ext4 -b 1024 \
-	-O meta_bg,^resize_inode
+	-O meta_bg,^resize_inode &
+pids="$pids $!"
 mkimg "$out/ext4-plain.img" 32M "$lite" -t ext4 -b 1024 \
-	-O ^metadata_csum,^64bit,uninit_bg
-mkimg "$out/ext4-seed.img" 32M "$lite" -t ext4 -b 4096 -O metadata_csum_seed
-tune2fs -U random "$out/ext4-seed.img" >/dev/null 2>&1
+	-O ^metadata_csum,^64bit,uninit_bg &
+pids="$pids $!"
+mkimg "$out/ext4-seed.img" 32M "$lite" -t ext4 -b 4096 -O metadata_csum_seed &
+pids="$pids $!"
 mkimg "$out/ext4-bigalloc.img" 64M "$lite" -t ext4 -b 4096 -O bigalloc \
-	-C 16384
+	-C 16384 &
+pids="$pids $!"
+fail=0
+for pid in $pids; do
+	wait "$pid" || fail=1
+done
+[ $fail = 0 ]
+tune2fs -U random "$out/ext4-seed.img" >/dev/null 2>&1
 
 # Unwritten extents inside i_size of /prealloc (blocks 2..5 of 4 KiB).
 debugfs -w -R "fallocate /prealloc 2 5" "$out/ext4-4k.img" \
@@ -164,7 +204,10 @@ debugfs -w -R "feature needs_recovery" "$out/ext4-recover.img" \
 	>>"$out/ext4-recover.img.log" 2>&1
 
 # Small images for corruption and fuzzing.
-mkimg "$out/small-ext4.img" 1M "$small" -t ext4 -b 1024 -N 64 -O ^has_journal
-mkimg "$out/small-plain.img" 1M "$small" -t ext4 -b 1024 -N 64 \
+mkimg "$out/small-ext4.img" 1M "$small" -t ext4 -b 1024 -N 256 \
+	-O ^has_journal
+mkimg "$out/small-plain.img" 1M "$small" -t ext4 -b 1024 -N 256 \
 	-O ^has_journal,^metadata_csum
-mkimg "$out/small-ext2.img" 1M "$small" -t ext2 -b 1024 -N 64
+mkimg "$out/small-ext2.img" 1M "$small" -t ext2 -b 1024 -N 256
+mkimg "$out/small-inline.img" 1M "$small" -t ext4 -b 1024 -N 256 \
+	-O ^has_journal,inline_data

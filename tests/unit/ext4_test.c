@@ -27,7 +27,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "fs/ext4/crc32c.c"
+#include "fs/ext4/crc.c"
 #include "fs/ext4/cache.c"
 #include "fs/ext4/super.c"
 #include "fs/ext4/inode.c"
@@ -36,6 +36,7 @@
 #include "fs/ext4/inline.c"
 #include "fs/ext4/data.c"
 #include "fs/ext4/dir.c"
+#include "fs/ext4/htree.c"
 
 #include "unit.h"
 
@@ -372,7 +373,7 @@ static void
 compare_file(struct ext4_fs *fs, struct ext4_inode *in, const char *host,
 	     const char *what)
 {
-	size_t hsize, chunk, off;
+	size_t hsize, chunk, off, want_n;
 	uint8_t *want = load_file(host, &hsize), *got;
 	ssize_t n;
 	bool ok = true;
@@ -393,8 +394,8 @@ compare_file(struct ext4_fs *fs, struct ext4_inode *in, const char *host,
 	chunk = hsize > (2 << 20) ? (1 << 20) + 13 : 4093;
 	for (off = 0; off < hsize && ok; off += chunk) {
 		n = ext4_read(fs, in, off, got, chunk);
-		ok = n == (ssize_t)(hsize - off < chunk ? hsize - off : chunk) &&
-		     memcmp(got, want + off, n) == 0;
+		want_n = hsize - off < chunk ? hsize - off : chunk;
+		ok = n == (ssize_t)want_n && memcmp(got, want + off, n) == 0;
 	}
 	if (!ok) {
 		fprintf(stderr, "%s: chunked read differs at %zu\n", what, off);
@@ -663,6 +664,7 @@ test_crc32c(void)
 {
 	CHECK_EQ(~ext4_crc32c(~0u, "123456789", 9), 0xE3069283u);
 	CHECK_EQ(~ext4_crc32c(~0u, "", 0), 0);
+	CHECK_EQ(ext4_crc16(0, "123456789", 9), 0xBB3D);	/* CRC-16/ARC */
 	/* Split updates agree with one pass, across the 8-byte loop. */
 	CHECK_EQ(ext4_crc32c(ext4_crc32c(~0u, "0123456789abc", 5), "56789abc",
 			     8),
@@ -739,9 +741,8 @@ test_coverage(void)
 	struct ext4_fs *fs;
 	struct ext4_inode *in;
 	struct ext4_buf *b;
-	struct ext4_map map;
+	const struct ext4_dx_root_info *info;
 	uint64_t phys;
-	uint8_t buf[4096];
 
 	if ((fs = mount_file(&fb, "ext4-1k.img")) == NULL)
 		return;
@@ -757,15 +758,26 @@ test_coverage(void)
 		CHECK(in->flags & EXT4_INDEX_FL);
 		CHECK_EQ(ext4_bmap(fs, in, 0, &phys), 0);
 		if (phys && ext4_bread(fs, phys, &b) == 0) {
-			CHECK_EQ(((const struct ext4_dx_root_info *)(b->data + 24))
-					 ->indirect_levels, 1);
+			info = (const void *)(b->data + EXT4_DX_ROOT_INFO_OFF);
+			CHECK_EQ(info->indirect_levels, 1);
 			ext4_brelse(fs, b);
 		}
 		ext4_iput(in);
 	}
 	unmount_file(&fb, fs);
+}
 
-	/* Unwritten extents: allocated, but zeros and no mapping. */
+/* Unwritten extents: allocated, but zeros and no mapping. */
+static void
+test_unwritten(void)
+{
+	struct file_bdev fb;
+	struct ext4_fs *fs;
+	struct ext4_inode *in;
+	struct ext4_map map;
+	uint64_t phys;
+	uint8_t buf[4096];
+
 	if ((fs = mount_file(&fb, "ext4-4k.img")) == NULL)
 		return;
 	if (iget_path(fs, "/prealloc", &in) == 0) {
@@ -783,8 +795,16 @@ test_coverage(void)
 		ext4_iput(in);
 	}
 	unmount_file(&fb, fs);
+}
 
-	/* Inline files and directories. */
+static void
+test_inline(void)
+{
+	struct file_bdev fb;
+	struct ext4_fs *fs;
+	struct ext4_inode *in;
+	uint64_t phys;
+
 	if ((fs = mount_file(&fb, "ext4-inline.img")) == NULL)
 		return;
 	if (iget_path(fs, "/hello.txt", &in) == 0) {
@@ -796,6 +816,101 @@ test_coverage(void)
 		CHECK(in->flags & EXT4_INLINE_DATA_FL);
 		ext4_iput(in);
 	}
+	unmount_file(&fb, fs);
+}
+
+/* Our name hashes agree with debugfs's dx_hash. */
+static void
+test_dx_hash(void)
+{
+	/* debugfs knows the unsigned variants by number only. */
+	static const char *algs[] = { "0", "1", "2", "3", "4", "5" };
+	static const char *names[] = {
+		"hello", "ünïcödé", "entry-number-4999-with-a-longish-name",
+		"a-name-that-is-longer-than-thirty-two-bytes-so-it-takes-"
+		"several-rounds-of-the-hash-function",
+	};
+	struct file_bdev fb;
+	struct ext4_fs *fs = mount_file(&fb, "ext4-1k.img");
+	const uint8_t *u;
+	uint32_t seed[4], zero[4] = { 0 };
+	char cmd[4096], line[512], uuid[40];
+	unsigned int v, n, i, want;
+	FILE *p;
+
+	if (fs == NULL)
+		return;
+	u = (const uint8_t *)fs->sb.s_hash_seed;
+	for (i = 0; i < 4; i++)
+		seed[i] = le32toh(fs->sb.s_hash_seed[i]);
+	fmt(uuid, sizeof(uuid), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	for (v = 0; v < 6; v++) {
+		for (n = 0; n < 4; n++) {
+			fmt(cmd, sizeof(cmd), "debugfs -R 'dx_hash -h %s -s %s "
+			    "%s' %s 2>/dev/null", algs[v], uuid, names[n],
+			    wpath("ext4-1k.img"));
+			want = 1;
+			if ((p = popen(cmd, "r")) != NULL) {
+				if (fgets(line, sizeof(line), p) &&
+				    strstr(line, " is 0x"))
+					want = strtoul(strstr(line, " is 0x") +
+						       4, NULL, 16);
+				pclose(p);
+			}
+			if (ext4_dx_hash(names[n], strlen(names[n]), v,
+					 seed) != want) {
+				fprintf(stderr, "dx_hash %s of %s differs\n",
+					algs[v], names[n]);
+				unit_failures++;
+			}
+		}
+	}
+	/* A zero seed means the default one. */
+	CHECK_EQ(ext4_dx_hash("hello", 5, 1, zero), 0x1746da32);
+	unmount_file(&fb, fs);
+}
+
+/* Every name of the big directory through the hash index alone. */
+static void
+test_htree(const char *img)
+{
+	struct file_bdev fb;
+	struct ext4_fs *fs = mount_file(&fb, img);
+	struct ext4_inode *dir;
+	struct dlist l;
+	char name[64];
+	uint32_t ino;
+	size_t i;
+
+	if (fs == NULL)
+		return;
+	if (iget_path(fs, "/big", &dir) < 0) {
+		unit_failures++;
+		unmount_file(&fb, fs);
+		return;
+	}
+	CHECK(ext4_dir_is_indexed(fs, dir));
+	CHECK_EQ(read_dir(fs, dir, 0, &l), 0);
+	CHECK_EQ(l.n, 5002);
+	for (i = 0; i < l.n; i++) {
+		if (strcmp(l.d[i].name, ".") == 0 ||
+		    strcmp(l.d[i].name, "..") == 0)
+			continue;
+		ino = 0;
+		CHECK_EQ(ext4_htree_lookup(fs, dir, l.d[i].name,
+					   strlen(l.d[i].name), &ino), 0);
+		CHECK_EQ(ino, l.d[i].ino);
+	}
+	for (i = 0; i < 200; i++) {
+		fmt(name, sizeof(name), "entry-number-%zu-with-a-longish-nam",
+		    i);
+		CHECK_EQ(ext4_htree_lookup(fs, dir, name, strlen(name), &ino),
+			 -ENOENT);
+	}
+	dlist_free(&l);
+	ext4_iput(dir);
 	unmount_file(&fb, fs);
 }
 
@@ -1057,6 +1172,13 @@ test_bad_super(struct memimg *mi)
 	img_fix_sb_csum(mi);
 	CHECK_EQ(try_open(mi, "/"), -EFSCORRUPTED);
 
+}
+
+static void
+test_bad_features(struct memimg *mi)
+{
+	struct ext4_disk_super *sb = img_sb(mi);
+
 	memimg_reset(mi);
 	sb->s_feature_incompat |= htole32(0x80000000 |
 					  EXT4_FEATURE_INCOMPAT_ENCRYPT);
@@ -1103,6 +1225,18 @@ test_bad_groups(void)
 	CHECK_EQ(try_read(&mi, "/"), 0);
 	CHECK_EQ(try_open(&mi, path), -EFSCORRUPTED);
 	memimg_reset(&mi);
+	mi.buf[img_desc_off(&mi, 0) + 9] ^= 0x01;
+	CHECK_EQ(try_open(&mi, "/"), -EFSCORRUPTED);
+	memimg_free(&mi);
+
+	/* uninit_bg: the crc16 descriptor checksum. */
+	if (memimg_load(&mi, "ext4-plain.img") < 0) {
+		unit_failures++;
+		return;
+	}
+	memimg_reset(&mi);
+	mi.buf[img_desc_off(&mi, 1) + 3] ^= 0x40;
+	CHECK_EQ(try_read(&mi, "/"), 0);
 	mi.buf[img_desc_off(&mi, 0) + 9] ^= 0x01;
 	CHECK_EQ(try_open(&mi, "/"), -EFSCORRUPTED);
 	memimg_free(&mi);
@@ -1313,6 +1447,7 @@ test_damage(void)
 		return;
 	}
 	test_bad_super(&csum);
+	test_bad_features(&csum);
 	test_bad_inodes(&csum, true);
 	test_bad_inodes(&plain, false);
 	test_bad_extents(&csum, true);
@@ -1431,13 +1566,13 @@ fuzz_fix_csums(struct memimg *mi)
 static size_t
 fuzz_targets(struct memimg *mi, uint64_t *blks, size_t max)
 {
+	struct ext4_cache *c = &mi->ref->cache;
 	struct ext4_buf *b;
 	int budget = 10000;
 	size_t n = 0;
 
 	fuzz_walk(mi->ref, EXT4_ROOT_INO, 0, &budget);
-	for (b = mi->ref->cache.lru.lru_next; b != &mi->ref->cache.lru && n < max;
-	     b = b->lru_next)
+	for (b = c->lru.lru_next; b != &c->lru && n < max; b = b->lru_next)
 		blks[n++] = b->blk;
 	return n;
 }
@@ -1470,10 +1605,12 @@ static void
 test_fuzz(void)
 {
 	static const char *imgs[] = { "small-plain.img", "small-ext2.img",
-				      "small-ext4.img" };
-	struct memimg mi[3];
-	uint64_t blks[3][1024];
-	size_t nblks[3];
+				      "small-ext4.img", "small-inline.img" };
+	static const bool csum[] = { false, false, true, true };
+	enum { NIMG = sizeof(imgs) / sizeof(imgs[0]) };
+	struct memimg mi[NIMG];
+	uint64_t blks[NIMG][1024];
+	size_t nblks[NIMG];
 	struct ext4_fs *fs;
 	int iters = 200, k, budget, mounted = 0;
 	const char *e;
@@ -1482,7 +1619,7 @@ test_fuzz(void)
 						   : 20240601;
 	if ((e = getenv("EXT4_FUZZ_ITERS")) != NULL)
 		iters = atoi(e);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < NIMG; k++) {
 		if (memimg_load(&mi[k], imgs[k]) < 0) {
 			unit_failures++;
 			return;
@@ -1493,10 +1630,10 @@ test_fuzz(void)
 	srand(fuzz_seed);
 	signal(SIGALRM, fuzz_alarm);
 	for (fuzz_iter = 0; fuzz_iter < iters; fuzz_iter++) {
-		k = fuzz_iter % 3;
+		k = fuzz_iter % NIMG;
 		memimg_reset(&mi[k]);
 		fuzz_mutate(&mi[k], blks[k], nblks[k]);
-		if (k == 2 && rand() % 2)
+		if (csum[k] && rand() % 2)
 			fuzz_fix_csums(&mi[k]);
 		alarm(20);
 		if (memimg_mount(&mi[k], &fs) == 0) {
@@ -1515,7 +1652,7 @@ test_fuzz(void)
 	if (getenv("UNIT_VERBOSE"))
 		fprintf(stderr, "fuzz: %d of %d damaged images mounted\n",
 			mounted, iters);
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < NIMG; k++)
 		memimg_free(&mi[k]);
 }
 
@@ -1537,6 +1674,7 @@ static const struct img_case cases[] = {
 	{ "small-ext4.img", "small.manifest", "small" },
 	{ "small-plain.img", "small.manifest", "small" },
 	{ "small-ext2.img", "small.manifest", "small" },
+	{ "small-inline.img", "small.manifest", "small" },
 };
 
 static int
@@ -1575,6 +1713,12 @@ main(int argc, char **argv)
 				check_image(&cases[i]);
 		test_bmaps();
 		test_coverage();
+		test_unwritten();
+		test_inline();
+		test_dx_hash();
+		test_htree("ext4-1k.img");
+		test_htree("ext4-4k.img");
+		test_htree("ext3-1k.img");
 		test_errors();
 		test_damage();
 		test_fuzz();

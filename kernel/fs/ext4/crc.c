@@ -1,22 +1,28 @@
 /*
- * CRC-32C (Castagnoli), the checksum of ext4's metadata_csum feature.
+ * The checksums of ext4 metadata: CRC-32C (Castagnoli) for metadata_csum,
+ * and CRC-16 for the older uninit_bg (gdt_csum) group descriptor checksum.
  *
  * ext4_crc32c() is the raw, reflected CRC update: the caller supplies the
  * starting value and no final inversion is applied, which is how ext4 stores
  * its checksums (seeded with ~0 or a per-filesystem seed).  The standard
- * CRC-32C of a buffer is ~ext4_crc32c(~0, buf, len).
+ * CRC-32C of a buffer is ~ext4_crc32c(~0, buf, len).  It works slice-by-8:
+ * eight 256-entry tables, built on first use, let the main loop consume
+ * eight bytes per step.
  *
- * Slice-by-8: eight 256-entry tables, built on first use, let the main loop
- * consume eight bytes per step.
+ * ext4_crc16() is the reflected CRC-16 with polynomial 0x8005 (CRC-16/ARC
+ * without the final step), seeded by the caller with 0xffff.
  */
 #include <stdbool.h>
 
 #include "fs/ext4/ext4_int.h"
 
 #define CRC32C_POLY 0x82F63B78u /* reflected Castagnoli polynomial */
+#define CRC16_POLY 0xA001u	/* reflected 0x8005 */
 
 static uint32_t crc32c_table[8][256];
 static bool crc32c_ready;
+static uint16_t crc16_table[256];
+static bool crc16_ready;
 
 static void
 crc32c_init(void)
@@ -75,5 +81,32 @@ ext4_crc32c(uint32_t crc, const void *buf, size_t len)
 	}
 	while (len--)
 		crc = crc32c_byte(crc, *p++);
+	return crc;
+}
+
+static void
+crc16_init(void)
+{
+	uint16_t crc;
+	int i, j;
+
+	for (i = 0; i < 256; i++) {
+		crc = i;
+		for (j = 0; j < 8; j++)
+			crc = (crc >> 1) ^ (CRC16_POLY & -(crc & 1));
+		crc16_table[i] = crc;
+	}
+	crc16_ready = true;
+}
+
+uint16_t
+ext4_crc16(uint16_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	if (!crc16_ready)
+		crc16_init();
+	while (len--)
+		crc = (crc >> 8) ^ crc16_table[(crc ^ *p++) & 0xff];
 	return crc;
 }

@@ -21,11 +21,23 @@
 
 #define EXT4_SYMLINK_MAX 4096 /* PATH_MAX, the largest target ext4 writes */
 
+static bool
+data_readable(const struct ext4_inode *inode)
+{
+	return S_ISREG(inode->mode) || S_ISDIR(inode->mode) ||
+	       S_ISLNK(inode->mode);
+}
+
+/*
+ * -EINVAL for inodes without a block map: inline data, fast symlinks,
+ * device nodes, FIFOs and sockets.
+ */
 int
 ext4_map_blocks(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t lblk,
 		uint64_t max_len, struct ext4_map *map)
 {
-	if (inode->flags & EXT4_INLINE_DATA_FL)
+	if (!data_readable(inode) || (inode->flags & EXT4_INLINE_DATA_FL) ||
+	    ext4_inode_is_fast_symlink(fs, inode))
 		return -EINVAL;
 	if (max_len == 0)
 		max_len = 1;
@@ -47,13 +59,6 @@ ext4_bmap(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t lblk,
 	return 0;
 }
 
-static bool
-data_readable(const struct ext4_inode *inode)
-{
-	return S_ISREG(inode->mode) || S_ISDIR(inode->mode) ||
-	       S_ISLNK(inode->mode);
-}
-
 static ssize_t
 data_read_inline(struct ext4_fs *fs, struct ext4_inode *inode,
 		 uint64_t offset, void *buf, size_t len)
@@ -70,6 +75,21 @@ data_read_inline(struct ext4_fs *fs, struct ext4_inode *inode,
 		len = dlen - offset;
 	memcpy(buf, data + offset, len);
 	free(data);
+	return (ssize_t)len;
+}
+
+/* The target is in i_block; offset + len is within the size. */
+static ssize_t
+data_read_fast_symlink(struct ext4_fs *fs, struct ext4_inode *inode,
+		       uint64_t offset, void *buf, size_t len)
+{
+	if (inode->size >= EXT4_INLINE_DATA_SIZE) {
+		pr_err("ext4: %s: inode %u: fast symlink of %llu bytes",
+		       fs->bd->name, inode->ino,
+		       (unsigned long long)inode->size);
+		return -EFSCORRUPTED;
+	}
+	memcpy(buf, ext4_inode_iblock(inode) + offset, len);
 	return (ssize_t)len;
 }
 
@@ -123,6 +143,8 @@ ext4_read(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t offset,
 		len = SSIZE_MAX;
 	if (inode->flags & EXT4_INLINE_DATA_FL)
 		return data_read_inline(fs, inode, offset, buf, len);
+	if (ext4_inode_is_fast_symlink(fs, inode))
+		return data_read_fast_symlink(fs, inode, offset, buf, len);
 	while (done < len) {
 		n = data_read_run(fs, inode, offset + done,
 				  (uint8_t *)buf + done, len - done);
@@ -131,20 +153,6 @@ ext4_read(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t offset,
 		done += n;
 	}
 	return (ssize_t)done;
-}
-
-static ssize_t
-symlink_fast(struct ext4_fs *fs, struct ext4_inode *inode, char *buf,
-	     size_t n)
-{
-	if (inode->size >= EXT4_INLINE_DATA_SIZE) {
-		pr_err("ext4: %s: inode %u: fast symlink of %llu bytes",
-		       fs->bd->name, inode->ino,
-		       (unsigned long long)inode->size);
-		return -EFSCORRUPTED;
-	}
-	memcpy(buf, ext4_inode_iblock(inode), n);
-	return (ssize_t)n;
 }
 
 ssize_t
@@ -164,8 +172,6 @@ ext4_readlink(struct ext4_fs *fs, struct ext4_inode *inode, char *buf,
 	}
 	if (n > inode->size)
 		n = inode->size;
-	if (ext4_inode_is_fast_symlink(fs, inode))
-		return symlink_fast(fs, inode, buf, n);
 	got = ext4_read(fs, inode, 0, buf, n);
 	if (got >= 0 && (size_t)got != n) {
 		pr_err("ext4: %s: inode %u: short symlink", fs->bd->name,

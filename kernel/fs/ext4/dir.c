@@ -18,6 +18,9 @@
  * caller.  Resuming re-walks the block from its start, so a position that
  * does not fall on a record boundary still resumes at the next record.
  *
+ * Lookups in indexed directories go through the hash tree (htree.c), which
+ * uses the block and leaf helpers here.
+ *
  * Inline directories (inline.c holds the bytes) have no "." and ".." records:
  * the first four bytes of i_block are the parent's inode number and the
  * records follow, in i_block and then in the "system.data" value.  Their
@@ -99,7 +102,7 @@ dir_parse(struct ext4_fs *fs, const struct ext4_inode *dir,
 	if (d->rec_len < EXT4_DIR_REC_LEN(1) || d->rec_len % EXT4_DIR_ROUND)
 		return dir_bad(fs, dir, lblk, off, "bad rec_len");
 	if (d->rec_len < EXT4_DIR_REC_LEN(d->name_len))
-		return dir_bad(fs, dir, lblk, off, "rec_len too small for name");
+		return dir_bad(fs, dir, lblk, off, "rec_len too small");
 	if (d->rec_len > size - off)
 		return dir_bad(fs, dir, lblk, off, "rec_len overruns block");
 	if (d->ino > fs->inodes_count)
@@ -156,8 +159,8 @@ dir_leaf_tail(struct ext4_fs *fs, const uint8_t *data)
 }
 
 /* Where an index node's count/limit sits, or 0 if data is not one. */
-static size_t
-dir_dx_count_offset(struct ext4_fs *fs, const uint8_t *data)
+size_t
+ext4_dx_count_offset(struct ext4_fs *fs, const uint8_t *data)
 {
 	const struct ext4_dirent *dot = (const void *)data;
 	const struct ext4_dirent *dotdot = (const void *)(data + 12);
@@ -209,7 +212,7 @@ dir_verify_block(struct ext4_fs *fs, const struct ext4_inode *dir,
 		    le32toh(t->det_checksum))
 			return dir_bad(fs, dir, lblk, 0, "checksum mismatch");
 	} else if ((dir->flags & EXT4_INDEX_FL) &&
-		   (coff = dir_dx_count_offset(fs, b->data)) != 0) {
+		   (coff = ext4_dx_count_offset(fs, b->data)) != 0) {
 		if (!dir_dx_csum_ok(fs, dir, b->data, coff))
 			return dir_bad(fs, dir, lblk, 0,
 				       "index checksum mismatch");
@@ -249,6 +252,25 @@ dir_get_block(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 	return err;
 }
 
+/* Directory block lblk, which must not be a hole (htree lookups). */
+int
+ext4_dir_bread(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
+	       struct ext4_buf **out)
+{
+	uint64_t nblocks = (dir->size + fs->block_size - 1) >>
+			   fs->log_block_size;
+	uint64_t skip;
+	int err;
+
+	if (lblk >= nblocks)
+		return dir_bad(fs, dir, lblk, 0, "block past the end");
+	if ((err = dir_get_block(fs, dir, lblk, nblocks, out, &skip)) < 0)
+		return err;
+	if (*out == NULL)
+		return dir_bad(fs, dir, lblk, 0, "hole in indexed directory");
+	return 0;
+}
+
 static int
 dir_iterate_blocks(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t *pos,
 		   dir_visit_t visit, void *arg)
@@ -260,7 +282,8 @@ dir_iterate_blocks(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t *pos,
 	int err;
 
 	while (lblk < nblocks) {
-		if ((err = dir_get_block(fs, dir, lblk, nblocks, &b, &skip)) < 0)
+		err = dir_get_block(fs, dir, lblk, nblocks, &b, &skip);
+		if (err < 0)
 			return err;
 		if (b == NULL) {
 			lblk += skip;
@@ -391,6 +414,29 @@ lookup_visit(void *arg, const struct dir_entry *d)
 	return 1;
 }
 
+static bool
+dir_is_dot(const char *name, size_t len)
+{
+	return name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'));
+}
+
+/* Search one leaf block: 1 and *ino if found, 0 if not, or -errno. */
+int
+ext4_dir_block_lookup(struct ext4_fs *fs, struct ext4_inode *dir,
+		      const struct ext4_buf *b, uint64_t lblk,
+		      const char *name, size_t len, uint32_t *ino)
+{
+	struct lookup_ctx lc = { .name = name, .len = len };
+	uint64_t pos = 0;
+	int err;
+
+	err = dir_walk_region(fs, dir, b->data, fs->block_size, lblk, 0, &pos,
+			      lookup_visit, &lc);
+	if (err == 1)
+		*ino = lc.ino;
+	return err;
+}
+
 int
 ext4_lookup(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 	    size_t namelen, uint32_t *ino)
@@ -401,6 +447,14 @@ ext4_lookup(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 
 	if (namelen == 0 || namelen > EXT4_NAME_LEN)
 		return namelen ? -ENAMETOOLONG : -ENOENT;
+	if (!ext4_inode_is_dir(dir))
+		return -ENOTDIR;
+	/* "." and ".." are in block 0, outside the hash order. */
+	if (ext4_dir_is_indexed(fs, dir) && !dir_is_dot(name, namelen)) {
+		err = ext4_htree_lookup(fs, dir, name, namelen, ino);
+		if (err != EXT4_HTREE_FALLBACK)
+			return err;
+	}
 	if ((err = dir_iterate(fs, dir, &pos, lookup_visit, &lc)) < 0)
 		return err;
 	if (err == 0)

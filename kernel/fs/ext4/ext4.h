@@ -15,10 +15,11 @@
  * to physical ones through the extent tree (extents.c) or the ext2/3
  * indirect blocks (indirect.c); data.c reads files and symlinks on top of
  * that, and inline.c serves inodes whose data lives in the inode itself.
- * dir.c walks directory blocks linearly (htree directories are read the same
- * way, their index nodes being hidden behind fake entries).  With
+ * dir.c walks directory blocks linearly for readdir (htree directories too:
+ * their index nodes hide behind fake entries); lookups in indexed
+ * directories descend the hash tree (htree.c) to one leaf.  With
  * metadata_csum, every superblock, descriptor, inode, extent block and
- * directory block is checked with crc32c (crc32c.c) before use.
+ * directory block is checked with crc32c (crc.c) before use.
  *
  * Trust.  Everything read from the disk is hostile: every value used as an
  * index, length or offset is range-checked, extent trees are depth-limited,
@@ -108,8 +109,8 @@ void ext4_iput(struct ext4_inode *inode);
 
 /*
  * Map logical block lblk of inode to a physical block.  *phys is 0 for a
- * hole or an unwritten extent (both read as zeros).  For inline-data inodes
- * there are no blocks: -EINVAL.
+ * hole or an unwritten extent (both read as zeros).  -EINVAL for inodes
+ * without a block map: inline data, fast symlinks, devices, FIFOs, sockets.
  */
 int ext4_bmap(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t lblk,
 	      uint64_t *phys);

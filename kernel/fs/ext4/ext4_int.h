@@ -16,8 +16,9 @@
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/ondisk.h"
 
-/* crc32c.c: the raw CRC update, no pre- or post-inversion. */
+/* crc.c: raw CRC updates, no pre- or post-inversion. */
 uint32_t ext4_crc32c(uint32_t crc, const void *buf, size_t len);
+uint16_t ext4_crc16(uint16_t crc, const void *buf, size_t len);
 
 /*
  * cache.c: metadata blocks, keyed by physical block number.  A buffer is
@@ -157,5 +158,27 @@ int ext4_ind_map(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t lblk,
  */
 int ext4_inline_get(struct ext4_fs *fs, struct ext4_inode *inode,
 		    uint8_t **data, size_t *len);
+
+/* dir.c helpers for htree.c */
+int ext4_dir_bread(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
+		   struct ext4_buf **out);
+int ext4_dir_block_lookup(struct ext4_fs *fs, struct ext4_inode *dir,
+			  const struct ext4_buf *b, uint64_t lblk,
+			  const char *name, size_t len, uint32_t *ino);
+size_t ext4_dx_count_offset(struct ext4_fs *fs, const uint8_t *data);
+
+/*
+ * htree.c: lookup through a directory's hash index.  0 and *ino, -ENOENT,
+ * -errno, or EXT4_HTREE_FALLBACK when the index cannot answer (damaged, or
+ * a hash collision crossing blocks) and a linear search must.
+ */
+#define EXT4_HTREE_FALLBACK 1
+
+bool ext4_dir_is_indexed(const struct ext4_fs *fs,
+			 const struct ext4_inode *dir);
+uint32_t ext4_dx_hash(const char *name, size_t len, unsigned int version,
+		      const uint32_t seed[4]);
+int ext4_htree_lookup(struct ext4_fs *fs, struct ext4_inode *dir,
+		      const char *name, size_t len, uint32_t *ino);
 
 #endif

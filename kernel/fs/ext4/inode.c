@@ -275,7 +275,7 @@ inode_check_flags(struct ext4_fs *fs, struct ext4_inode *inode)
 		return inode_bad(fs, inode->ino,
 				 "inline data without the feature");
 	if ((f & EXT4_EXTENTS_FL) && (f & EXT4_INLINE_DATA_FL))
-		return inode_bad(fs, inode->ino, "both extents and inline data");
+		return inode_bad(fs, inode->ino, "extents and inline data");
 	if (f & (EXT4_ENCRYPT_FL | EXT4_COMPR_FL))
 		return inode_bad(fs, inode->ino,
 				 "encrypted or compressed inode");

@@ -235,7 +235,7 @@ _Static_assert(sizeof(struct ext4_disk_group) == 64, "group descriptor");
 
 /* Inode. */
 #define EXT4_N_BLOCKS 15	/* i_block words */
-#define EXT4_NDIR_BLOCKS 12	/* direct pointers in an indirect-mapped inode */
+#define EXT4_NDIR_BLOCKS 12	/* direct pointers of an indirect map */
 #define EXT4_IND_BLOCK 12
 #define EXT4_DIND_BLOCK 13
 #define EXT4_TIND_BLOCK 14

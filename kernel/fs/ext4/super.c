@@ -76,7 +76,8 @@ static const struct feature_name ro_compat_names[] = {
 /* Ro-compat features a read-write mount will have to understand. */
 #define EXT4_RO_COMPAT_SUPP                                                    \
 	(EXT4_FEATURE_RO_COMPAT_SPARSE_SUPER |                                 \
-	 EXT4_FEATURE_RO_COMPAT_LARGE_FILE | EXT4_FEATURE_RO_COMPAT_HUGE_FILE | \
+	 EXT4_FEATURE_RO_COMPAT_LARGE_FILE |                                   \
+	 EXT4_FEATURE_RO_COMPAT_HUGE_FILE |                                    \
 	 EXT4_FEATURE_RO_COMPAT_GDT_CSUM | EXT4_FEATURE_RO_COMPAT_DIR_NLINK |  \
 	 EXT4_FEATURE_RO_COMPAT_EXTRA_ISIZE |                                  \
 	 EXT4_FEATURE_RO_COMPAT_METADATA_CSUM)
@@ -145,7 +146,8 @@ group_has_super(const struct ext4_fs *fs, uint32_t g)
 	if (fs->compat & EXT4_FEATURE_COMPAT_SPARSE_SUPER2)
 		return g == le32toh(fs->sb.s_backup_bgs[0]) ||
 		       g == le32toh(fs->sb.s_backup_bgs[1]);
-	if (g == 1 || !ext4_has_ro_compat(fs, EXT4_FEATURE_RO_COMPAT_SPARSE_SUPER))
+	if (g == 1 ||
+	    !ext4_has_ro_compat(fs, EXT4_FEATURE_RO_COMPAT_SPARSE_SUPER))
 		return true;
 	if ((g & 1) == 0)
 		return false;
@@ -381,22 +383,35 @@ desc_free_inodes(const struct ext4_fs *fs, const struct ext4_disk_group *gd)
 			      : 0);
 }
 
+/*
+ * metadata_csum: crc32c of the group number and the descriptor with its
+ * checksum field zeroed, low 16 bits.  uninit_bg: crc16 of the uuid, the
+ * group number and the descriptor without its checksum field.
+ */
 static bool
 desc_csum_ok(struct ext4_fs *fs, uint32_t g, const uint8_t *d)
 {
 	uint32_t le_g = htole32(g);
-	uint16_t zero = 0;
+	uint16_t zero = 0, want = le16toh(((const struct ext4_disk_group *)d)
+						  ->bg_checksum);
 	size_t off = offsetof(struct ext4_disk_group, bg_checksum);
+	size_t rest = fs->desc_size - off - sizeof(zero);
 	uint32_t crc;
 
-	if (!fs->csum)
+	if (fs->csum) {
+		crc = ext4_crc32c(fs->csum_seed, &le_g, sizeof(le_g));
+		crc = ext4_crc32c(crc, d, off);
+		crc = ext4_crc32c(crc, &zero, sizeof(zero));
+		crc = ext4_crc32c(crc, d + off + sizeof(zero), rest);
+		return (crc & 0xffff) == want;
+	}
+	if (!ext4_has_ro_compat(fs, EXT4_FEATURE_RO_COMPAT_GDT_CSUM))
 		return true;
-	crc = ext4_crc32c(fs->csum_seed, &le_g, sizeof(le_g));
-	crc = ext4_crc32c(crc, d, off);
-	crc = ext4_crc32c(crc, &zero, sizeof(zero));
-	crc = ext4_crc32c(crc, d + off + 2, fs->desc_size - off - 2);
-	return (crc & 0xffff) ==
-	       le16toh(((const struct ext4_disk_group *)d)->bg_checksum);
+	crc = ext4_crc16(0xffff, fs->sb.s_uuid, sizeof(fs->sb.s_uuid));
+	crc = ext4_crc16(crc, &le_g, sizeof(le_g));
+	crc = ext4_crc16(crc, d, off);
+	crc = ext4_crc16(crc, d + off + sizeof(zero), rest);
+	return crc == want;
 }
 
 /* Check descriptor g; a bad one is marked and logged, never fatal. */
