@@ -22,15 +22,18 @@ ASAN_OBJS := $(patsubst %,$(BUILD)/asan/%.o,$(SRCS))
 all: vmlinux
 
 vmlinux: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  AS      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The stub: a freestanding static program linked at STUB_BASE, embedded in
 # vmlinux by arch/host/stub_blob.S.
@@ -50,7 +53,8 @@ vmlinux-asan: $(ASAN_OBJS)
 
 $(BUILD)/asan/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -c -o $@ $<
+	@echo "  CC [asan] $<"
+	@$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/asan/%.S.o: %.S
 	@mkdir -p $(dir $@)

@@ -318,16 +318,19 @@ signal_pending(struct task *t)
 	       t->proc->group_exiting;
 }
 
-/* The next signal t should take: synchronous ones first, then lowest. */
-static int
-dequeue(struct task *t, struct ksiginfo *info)
+/*
+ * Take the next pending signal among those in allowed: synchronous ones
+ * first, then the lowest number; the thread's own before the process's.
+ */
+int
+signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info)
 {
 	struct sigpending *sources[2] = { &t->pending, &t->proc->shared_pending };
 	int i;
 
 	for (i = 0; i < 2; i++) {
 		struct sigpending *pend = sources[i];
-		ksigset_t ready = pend->set & ~(t->blocked & ~SIG_KERNEL_ONLY);
+		ksigset_t ready = pend->set & allowed;
 		struct sigqueue *q;
 		int sig;
 
@@ -339,7 +342,8 @@ dequeue(struct task *t, struct ksiginfo *info)
 		list_for_each_entry(q, &pend->queue, link) {
 			if (q->info.signo != sig)
 				continue;
-			*info = q->info;
+			if (info)
+				*info = q->info;
 			list_del(&q->link);
 			free(q);
 			break;
@@ -420,7 +424,8 @@ signal_deliver(struct task *t, struct syscall_state *sc)
 	for (;;) {
 		if (t->proc->group_exiting)
 			do_exit(t, t->proc->exit_status);
-		if ((sig = dequeue(t, &info)) == 0)
+		if ((sig = signal_dequeue(t, ~(t->blocked & ~SIG_KERNEL_ONLY),
+					  &info)) == 0)
 			break;
 		const struct k_sigaction *ka =
 			&t->proc->sighand->action[sig - 1];

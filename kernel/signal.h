@@ -130,6 +130,9 @@ int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 /* A fault: forced, unblocked, default action if it was ignored. */
 void force_signal(struct task *t, int sig, int code, uint64_t addr);
 
+/* Take a pending signal in allowed (0 if none), its siginfo to info. */
+int signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info);
+
 /* Is an unblocked signal pending for t? */
 bool signal_pending(struct task *t);
 

@@ -529,3 +529,37 @@ sys_reboot(struct task *t, const uint64_t a[6])
 	}
 	return -EINVAL;
 }
+
+/* The robust futex list head: recorded for exit-time cleanup by futex.c. */
+long
+sys_set_robust_list(struct task *t, const uint64_t a[6])
+{
+	if (a[1] != 24) /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	t->robust_list = a[0];
+	return 0;
+}
+
+long
+sys_get_robust_list(struct task *t, const uint64_t a[6])
+{
+	struct task *target = a[0] ? task_find((int)a[0]) : t;
+	uint64_t len = 24;
+
+	if (!target)
+		return -ESRCH;
+	if (copy_to_user(t, UADDR(a[1]), &target->robust_list, 8) < 0 ||
+	    copy_to_user(t, UADDR(a[2]), &len, 8) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Restartable sequences need the kernel to rewrite the guest's registers
+ * on preemption; libc falls back without them, so say ENOSYS quietly.
+ */
+long
+sys_rseq(struct task *t, const uint64_t a[6])
+{
+	return -ENOSYS;
+}

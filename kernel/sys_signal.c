@@ -127,6 +127,48 @@ sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
 	return -ERESTARTNOHAND;
 }
 
+/*
+ * Wait for a signal in set without running its handler.  The set is
+ * unblocked while sleeping so its signals wake us; other signals that
+ * arrive interrupt the wait.  May sleep.
+ */
+long
+sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
+{
+	struct {
+		int64_t sec, nsec;
+	} ts;
+	struct ksiginfo info;
+	int64_t deadline = -1;
+	ksigset_t set, saved = t->blocked;
+	int sig, r = 0;
+
+	if (a[3] != sizeof(ksigset_t))
+		return -EINVAL;
+	if (copy_from_user(t, &set, UADDR(a[0]), sizeof(set)) < 0)
+		return -EFAULT;
+	set &= ~SIG_KERNEL_ONLY;
+	if (a[2]) {
+		if (copy_from_user(t, &ts, UADDR(a[2]), sizeof(ts)) < 0)
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		deadline = ktime_now() + ts.sec * 1000000000 + ts.nsec;
+	}
+	while ((sig = signal_dequeue(t, set, &info)) == 0 && r == 0) {
+		if (deadline >= 0 && deadline <= ktime_now())
+			return -EAGAIN;
+		t->blocked &= ~set;
+		r = sleep_on(NULL, deadline, "sigtimedwait");
+		t->blocked = saved;
+	}
+	if (sig == 0)
+		return r == -ETIMEDOUT ? -EAGAIN : -EINTR;
+	if (a[1] && copy_to_user(t, UADDR(a[1]), &info, sizeof(info)) < 0)
+		return -EFAULT;
+	return sig;
+}
+
 /* May sleep. */
 long
 sys_pause(struct task *t, const uint64_t a[6])

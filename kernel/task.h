@@ -84,6 +84,7 @@ struct task {
 
 	uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
 	int pdeath_signal;
+	uint64_t robust_list;	  /* set_robust_list head */
 	bool no_new_privs;
 	char comm[16];
 	int64_t utime_ns, stime_ns; /* accounted time */

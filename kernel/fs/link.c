@@ -275,8 +275,10 @@ do_unlink(struct task *t, int dirfd, uaddr_t upath, bool rmdir)
 								   tg.len,
 								   d->inode)
 					       : -EPERM);
-	if (r == 0)
+	if (r == 0) {
+		d->deleted = true;
 		dentry_unhash(d);
+	}
 	dentry_put(d);
 out:
 	target_put(&tg);
@@ -488,8 +490,10 @@ do_rename(struct task *t, int ofd, uaddr_t opath, int nfd, uaddr_t npath,
 		dentry_put(tmp_parent);
 		free(tmp);
 	} else {
-		if (nd)
+		if (nd) {
+			nd->deleted = true;
 			dentry_unhash(nd);
+		}
 		move_dentry(od, n.dir.dentry, n.name, n.len);
 	}
 out:

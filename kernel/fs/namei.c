@@ -339,8 +339,7 @@ path_name(const struct path *p, const struct path *root, char *buf, size_t len)
 	if (len == 0)
 		return -ERANGE;
 	buf[--pos] = 0;
-	if (d->unhashed && d->parent != d &&
-	    !prepend(buf, &pos, " (deleted)", 10))
+	if (d->deleted && !prepend(buf, &pos, " (deleted)", 10))
 		return -ENAMETOOLONG;
 	for (;;) {
 		if (mnt == root->mnt && d == root->dentry)

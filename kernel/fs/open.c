@@ -385,7 +385,7 @@ sys_getcwd(struct task *t, const uint64_t a[6])
 	if (!buf)
 		return -ENOMEM;
 	len = path_name(&t->fs->cwd, &t->fs->root, buf, PATH_MAX_K);
-	if (len >= 0 && t->fs->cwd.dentry->unhashed)
+	if (len >= 0 && t->fs->cwd.dentry->deleted)
 		len = -ENOENT;
 	if (len >= 0 && (size_t)len + 1 > size)
 		len = -ERANGE;

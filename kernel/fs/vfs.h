@@ -272,7 +272,8 @@ struct dentry {
 	struct super_block *sb;
 	int refcount;
 	int mounted;	       /* mounts on top of this dentry */
-	bool unhashed;	       /* removed from the tree (unlinked) */
+	bool unhashed;	       /* not in the name tree (cache) */
+	bool deleted;	       /* its name was removed (unlink, rmdir) */
 	struct list children;
 	struct list sibling;
 };
