@@ -266,6 +266,7 @@ struct dent {
 	char *name;
 	uint32_t ino;
 	unsigned int type;
+	uint64_t pos;		/* readdir's *pos while offering it */
 };
 
 struct dlist {
@@ -273,6 +274,7 @@ struct dlist {
 	size_t n;
 	size_t batch, taken;	/* stop after batch entries per call */
 	size_t max;		/* stop collecting (fuzz walk) */
+	const uint64_t *pos;
 };
 
 static int
@@ -289,6 +291,7 @@ collect(void *ctx, const char *name, size_t len, uint32_t ino,
 	l->d[l->n].name = strndup(name, len);
 	l->d[l->n].ino = ino;
 	l->d[l->n].type = type;
+	l->d[l->n].pos = l->pos ? *l->pos : 0;
 	l->n++;
 	l->taken++;
 	return 0;
@@ -315,6 +318,7 @@ read_dir(struct ext4_fs *fs, struct ext4_inode *dir, size_t batch,
 
 	memset(l, 0, sizeof(*l));
 	l->batch = batch;
+	l->pos = &pos;
 	do {
 		l->taken = 0;
 		r = ext4_readdir(fs, dir, &pos, collect, l);
@@ -425,6 +429,36 @@ compare_symlink(struct ext4_fs *fs, struct ext4_inode *in, const char *host,
 		CHECK_EQ(ext4_readlink(fs, in, got, 3), 3);
 }
 
+/* Each entry's position resumes a walk at that entry. */
+static void
+check_positions(struct ext4_fs *fs, struct ext4_inode *in,
+		const struct dlist *all, const char *path)
+{
+	struct dlist one;
+	uint64_t pos;
+	size_t i;
+
+	for (i = 0; i < all->n; i++) {
+		if (i > 0 && all->d[i].pos <= all->d[i - 1].pos) {
+			fprintf(stderr, "%s: positions not increasing\n", path);
+			unit_failures++;
+			return;
+		}
+		memset(&one, 0, sizeof(one));
+		one.batch = 1;
+		pos = all->d[i].pos;
+		/* 1: stopped at the next entry; 0: this was the last. */
+		CHECK(ext4_readdir(fs, in, &pos, collect, &one) ==
+		      (i + 1 < all->n));
+		if (one.n != 1 || strcmp(one.d[0].name, all->d[i].name) != 0) {
+			fprintf(stderr, "%s: resuming at %s fails\n", path,
+				all->d[i].name);
+			unit_failures++;
+		}
+		dlist_free(&one);
+	}
+}
+
 static void
 compare_dir(struct ext4_fs *fs, struct ext4_inode *in, const char *host,
 	    const struct manifest *m, const char *path, uint32_t parent)
@@ -439,6 +473,7 @@ compare_dir(struct ext4_fs *fs, struct ext4_inode *in, const char *host,
 
 	CHECK_EQ(read_dir(fs, in, 0, &all), 0);
 	CHECK_EQ(read_dir(fs, in, 7, &batched), 0);
+	check_positions(fs, in, &all, path);
 	CHECK_EQ(batched.n, all.n);
 	for (i = 0; i < all.n && i < batched.n; i++)
 		if (strcmp(all.d[i].name, batched.d[i].name) != 0 ||
@@ -731,6 +766,50 @@ test_bmaps(void)
 	test_bmap("ext4-1k.img", "/frag", frag1k, 8);
 	test_bmap("ext4-4k.img", "/frag", frag4k, 8);
 	test_bmap("ext4-plain.img", "/frag", frag1k, 8);
+}
+
+/* "Blockcount:" from debugfs stat, or -1. */
+static long long
+debugfs_blockcount(const char *img, const char *path)
+{
+	char cmd[4096], line[512], *p;
+	long long v = -1;
+	FILE *f;
+
+	fmt(cmd, sizeof(cmd), "debugfs -R 'stat %s' %s 2>/dev/null", path,
+	    wpath(img));
+	if ((f = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if ((p = strstr(line, "Blockcount: ")) != NULL)
+			v = strtoll(p + 12, NULL, 10);
+	pclose(f);
+	return v;
+}
+
+/* i_blocks (st_blocks) agrees with debugfs. */
+static void
+test_blocks(const char *img)
+{
+	static const char *paths[] = { "/contig", "/sparse", "/frag",
+				       "/hello.txt", "/dir", "/big",
+				       "/long-link" };
+	struct file_bdev fb;
+	struct ext4_fs *fs = mount_file(&fb, img);
+	struct ext4_inode *in;
+	size_t i;
+
+	if (fs == NULL)
+		return;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (iget_path(fs, paths[i], &in) < 0) {
+			unit_failures++;
+			continue;
+		}
+		CHECK_EQ(in->blocks, debugfs_blockcount(img, paths[i]));
+		ext4_iput(in);
+	}
+	unmount_file(&fb, fs);
 }
 
 /* The images exercise what they are meant to. */
@@ -1714,6 +1793,8 @@ main(int argc, char **argv)
 		test_bmaps();
 		test_coverage();
 		test_unwritten();
+		test_blocks("ext4-1k.img");
+		test_blocks("ext2-1k.img");
 		test_inline();
 		test_dx_hash();
 		test_htree("ext4-1k.img");

@@ -146,10 +146,12 @@ typedef int (*ext4_filldir_t)(void *ctx, const char *name, size_t len,
 
 /*
  * Walk dir from *pos (0 at the start), "." and ".." included, advancing *pos
- * past each entry the callback accepts.  Returns 0 at the end of the
- * directory, 1 if the callback stopped the walk, or -errno (with *pos at the
- * entry or block that failed).  *pos is opaque but stable: it may be saved
- * and given back later.
+ * past each entry the callback accepts.  While the callback runs, *pos is
+ * the position of the entry offered (so the previous entry's d_off is
+ * known).  Returns 0 at the end of the directory, 1 if the callback stopped
+ * the walk, or -errno (with *pos at the entry or block that failed).  *pos
+ * is opaque but stable: it may be saved and given back later, and a
+ * position between entries resumes at the next one.
  */
 int ext4_readdir(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t *pos,
 		 ext4_filldir_t cb, void *ctx);

@@ -28,7 +28,6 @@ uint16_t ext4_crc16(uint16_t crc, const void *buf, size_t len);
  */
 enum ext4_verified {
 	EXT4_VERIFIED_NONE,
-	EXT4_VERIFIED_GROUPS,
 	EXT4_VERIFIED_EXTENT,
 	EXT4_VERIFIED_DIR,
 };

@@ -485,6 +485,27 @@ ext4_group_desc(struct ext4_fs *fs, uint32_t g)
 }
 
 /*
+ * Descriptor blocks in group g: the table (and its reserved growth room)
+ * after each superblock copy, or with meta_bg, one block in the first,
+ * second and last group of each meta group past s_first_meta_bg.
+ */
+static uint32_t
+group_desc_blocks(const struct ext4_fs *fs, uint32_t g)
+{
+	uint32_t first = le32toh(fs->sb.s_first_meta_bg);
+	uint32_t r = g % fs->desc_per_block;
+
+	if (!ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_META_BG))
+		return group_has_super(fs, g) ?
+			       fs->gdt_blocks +
+				       le16toh(fs->sb.s_reserved_gdt_blocks) :
+			       0;
+	if (g / fs->desc_per_block < first)
+		return group_has_super(fs, g) ? first : 0;
+	return r == 0 || r == 1 || r == fs->desc_per_block - 1;
+}
+
+/*
  * Metadata blocks, for statfs: s_overhead_clusters when mke2fs recorded it,
  * else counted like mke2fs does (superblock and descriptor copies, reserved
  * descriptor blocks, bitmaps, inode tables, the journal).
@@ -493,30 +514,15 @@ static uint64_t
 super_overhead(struct ext4_fs *fs)
 {
 	uint64_t n = fs->first_data_block;
-	uint32_t g, gdb;
 	struct ext4_inode *j;
-	bool meta = ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_META_BG);
+	uint32_t g;
 
 	if (fs->sb.s_overhead_clusters != 0)
 		return (uint64_t)le32toh(fs->sb.s_overhead_clusters)
 		       << fs->cluster_bits;
-	for (g = 0; g < fs->groups_count; g++) {
-		if (meta) {
-			gdb = g % fs->desc_per_block;
-			gdb = (gdb == 0 || gdb == 1 ||
-			       gdb == fs->desc_per_block - 1) &&
-			      g / fs->desc_per_block >=
-				      le32toh(fs->sb.s_first_meta_bg);
-		} else {
-			gdb = fs->gdt_blocks +
-			      le16toh(fs->sb.s_reserved_gdt_blocks);
-		}
-		if (group_has_super(fs, g))
-			n += 1 + gdb;
-		else if (meta)
-			n += gdb;
-		n += 2 + fs->itb_per_group;
-	}
+	for (g = 0; g < fs->groups_count; g++)
+		n += group_has_super(fs, g) + group_desc_blocks(fs, g) + 2 +
+		     fs->itb_per_group;
 	if ((fs->compat & EXT4_FEATURE_COMPAT_HAS_JOURNAL) &&
 	    fs->sb.s_journal_inum != 0 &&
 	    ext4_iget(fs, le32toh(fs->sb.s_journal_inum), &j) == 0) {
