@@ -1250,7 +1250,6 @@ test_bad_super(struct memimg *mi)
 	sb->s_inode_size = htole16(200);
 	img_fix_sb_csum(mi);
 	CHECK_EQ(try_open(mi, "/"), -EFSCORRUPTED);
-
 }
 
 static void
@@ -1269,8 +1268,12 @@ test_bad_features(struct memimg *mi)
 	sb->s_feature_ro_compat |= htole32(0x80000000);
 	img_fix_sb_csum(mi);
 	CHECK_EQ(try_open(mi, "/hello.txt"), 0);
+}
 
-	/* A device shorter than the filesystem. */
+/* A device shorter than the filesystem, or than a superblock. */
+static void
+test_short_device(struct memimg *mi)
+{
 	memimg_reset(mi);
 	mi->bd.size /= 2;
 	CHECK_EQ(try_open(mi, "/"), -EFSCORRUPTED);
@@ -1527,6 +1530,7 @@ test_damage(void)
 	}
 	test_bad_super(&csum);
 	test_bad_features(&csum);
+	test_short_device(&csum);
 	test_bad_inodes(&csum, true);
 	test_bad_inodes(&plain, false);
 	test_bad_extents(&csum, true);
