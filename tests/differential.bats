@@ -13,7 +13,7 @@ setup_file() {
 	umk_setup_file
 	umk_context "$BATS_FILE_TMPDIR"
 	export UMK_DIFF=$BATS_FILE_TMPDIR
-	local names=() f
+	local names=() f rc=0
 	for f in "$UMK_REPO"/tests/guest/*.c; do
 		f=${f##*/}
 		names+=("${f%.c}")
@@ -21,11 +21,9 @@ setup_file() {
 	diff_native "${names[@]}"
 	[[ -x ${UMK_VMLINUX:-} ]] || return 0
 	UMK_CALL_TIMEOUT=${UMK_DIFF_TIMEOUT:-240} guest_batch "${names[@]}" \
-		>"$UMK_DIFF/guest.out" 2>"$UMK_DIFF/guest.err" || true
-}
-
-teardown_file() {
-	umk_check_leftovers
+		>"$UMK_DIFF/guest.out" 2>"$UMK_DIFF/guest.err" || rc=$?
+	echo "$rc" >"$UMK_DIFF/guest.status"
+	umk_check_leftovers 2>"$UMK_DIFF/leftovers" || true
 }
 
 setup() { umk_setup; }
@@ -79,6 +77,21 @@ guest_result() {
 		}
 		inside { print }
 		END { exit !found }' "$2"
+}
+
+@test "differential: the boot that ran them all powered off cleanly" {
+	[[ -f $UMK_DIFF/guest.status ]] || {
+		echo "# no batch boot: $VMLINUX is not built (make)" >&2
+		return 1
+	}
+	status=$(cat "$UMK_DIFF/guest.status")
+	output=$(grep -v '^@@@ ' "$UMK_DIFF/guest.out")
+	stderr=$(cat "$UMK_DIFF/guest.err")
+	assert_ok
+	[[ ! -s $UMK_DIFF/leftovers ]] || {
+		cat "$UMK_DIFF/leftovers" >&2
+		return 1
+	}
 }
 
 # differential NAME: compare the native and the guest run of NAME.

@@ -29,11 +29,13 @@
 #
 # After every test umk_teardown fails the test if any host process it started
 # is still alive: a vmlinux, a guest's host process (umk-stub) or anything
-# else in the sessions run_vmlinux created.
+# else in the sessions run_vmlinux created; it kills them (by pid).
 #
 # Knobs (environment): VMLINUX (default ./vmlinux), UMK_TIMEOUT (seconds a
-# boot may take, default 30), UMK_TEST_USER (uid:gid to run as when root,
-# default 65534:65534), UMK_KEEP=1 keeps per-test images.
+# boot may take, default 30; after three timeouts in a run the rest get
+# UMK_TIMEOUT_HUNG, default 10, so a kernel that always hangs fails fast),
+# UMK_TEST_USER (uid:gid to run as when root, default 65534:65534),
+# UMK_KEEP=1 keeps per-test images.
 
 # status, output, lines and stderr are set by bats's run.
 # shellcheck disable=SC2154,SC2119,SC2120
@@ -147,17 +149,15 @@ umk_teardown() {
 }
 
 # The host processes this test started that are still alive: anything in a
-# session run_vmlinux made, anything running our kernel copy, and (when the
-# suite runs as root and alone) any umk-stub of the test user.
+# session run_vmlinux made (a guest's host processes, umk-stub, stay in the
+# kernel's session) and anything running this run's kernel copy.  Nothing
+# else: other runs on the same machine are not ours to judge or kill.
 umk_leftover_pids() {
 	local sids
 	sids=$(paste -sd, "$UMK_SIDS" 2>/dev/null)
 	{
 		[[ -n $sids ]] && pgrep -s "$sids"
 		pgrep -f -- "$UMK_RUN/kernel/vmlinux"
-		if umk_as_root && [[ ${BATS_NUMBER_OF_PARALLEL_JOBS:-1} == 1 ]]; then
-			pgrep -x -U "${UMK_TEST_USER%%:*}" umk-stub
-		fi
 	} 2>/dev/null | sort -un
 }
 
@@ -169,9 +169,11 @@ umk_check_leftovers() {
 		[[ -z $pids ]] && return 0
 		sleep 0.1
 	done
-	echo "# teardown: host processes left behind by this test:" >&2
-	# shellcheck disable=SC2086 # one pid a word
-	ps -o pid,ppid,sid,user,stat,comm,args -p "$(echo $pids | tr ' ' ,)" >&2
+	{
+		echo "# teardown: host processes left behind by this test:"
+		# shellcheck disable=SC2086 # one pid a word
+		ps -o pid,ppid,sid,user,stat,comm,args -p "$(echo $pids | tr ' ' ,)"
+	} >&2
 	# shellcheck disable=SC2086
 	kill -KILL $pids 2>/dev/null
 	return 1
