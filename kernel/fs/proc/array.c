@@ -120,9 +120,9 @@ static void
 proc_stat_ids(struct pbuf *b, const struct proc_target *tg, int id)
 {
 	const struct process *p = tg->p;
-	char st = proc_state_letter(tg);
+	char st = proc_state_letter(tg), comm[16];
 
-	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d %u ", id, proc_comm(tg),
+	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d %u ", id, proc_comm(tg, comm),
 		    st, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
 		    proc_tty_nr(p->tty), p->tty && p->tty->pgrp ? p->tty->pgrp
 								 : -1,
@@ -248,11 +248,11 @@ static void
 proc_status_ids(struct pbuf *b, const struct proc_target *tg, int id)
 {
 	const struct process *p = tg->p;
-	char st = proc_state_letter(tg);
+	char st = proc_state_letter(tg), comm[16];
 	int ppid = p->parent ? p->parent->pid : 0;
 
 	pbuf_puts(b, "Name:\t");
-	pbuf_puts_escaped(b, proc_comm(tg), "\n\\");
+	pbuf_puts_escaped(b, proc_comm(tg, comm), "\n\\");
 	if (tg->t && tg->t->fs)
 		pbuf_printf(b, "\nUmask:\t%04o", tg->t->fs->umask & 0777);
 	pbuf_printf(b, "\nState:\t%c (%s)\n", st, proc_state_word(st));

@@ -93,9 +93,14 @@ proc_times(const struct process *p, int64_t *utime, int64_t *stime)
 }
 
 const char *
-proc_comm(const struct proc_target *tg)
+proc_comm(const struct proc_target *tg, char buf[16])
 {
-	return tg->t ? tg->t->comm : tg->p->exit_comm;
+	const char *src = tg->t ? tg->t->comm : tg->p->exit_comm;
+	size_t n = strnlen(src, 15);
+
+	memcpy(buf, src, n);
+	buf[n] = 0;
+	return buf;
 }
 
 const struct path *
@@ -233,11 +238,12 @@ static int
 proc_show_comm(const struct proc_inode *pi, struct pbuf *b)
 {
 	struct proc_target tg;
+	char comm[16];
 	int r;
 
 	if ((r = proc_target_get(pi, &tg)) < 0)
 		return r;
-	pbuf_printf(b, "%.15s\n", proc_comm(&tg));
+	pbuf_printf(b, "%s\n", proc_comm(&tg, comm));
 	return 0;
 }
 
@@ -426,7 +432,8 @@ proc_task_iterate(struct file *f, struct dir_context *ctx)
 	struct task *t;
 	char name[16];
 
-	if (proc_target_get(pi, &tg) < 0 || !dir_emit_dots(f, ctx))
+	if (proc_target_get(pi, &tg) < 0 || !dir_emit_dots(f, ctx) ||
+	    ctx->pos > PROC_POS_MAX)
 		return 0;
 	while ((t = proc_next_thread(tg.p, (long)ctx->pos - 2)) != NULL) {
 		int n = snprintf(name, sizeof(name), "%d", t->tid);

@@ -190,7 +190,8 @@ proc_fd_iterate_kind(struct file *f, struct dir_context *ctx,
 	char name[16];
 	int fd;
 
-	if (!files || !dir_emit_dots(f, ctx))
+	if (!files || !dir_emit_dots(f, ctx) ||
+	    ctx->pos - 2 >= (uint64_t)files->size)
 		return 0;
 	for (fd = (int)(ctx->pos - 2); fd < files->size; fd++) {
 		int n;

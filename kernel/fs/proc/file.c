@@ -6,8 +6,10 @@
  * file keeps (struct proc_file).  The buffer is made on the first read
  * and made again by every read at offset 0, so a reader that seeks back
  * to 0 sees fresh contents, while one reading in small pieces sees one
- * consistent snapshot.  Files report size 0, as in Linux; lseek accepts
- * SEEK_SET and SEEK_CUR.  Writes go whole to the entry's store().
+ * consistent snapshot.  Reaching the end frees the buffer, so open files
+ * that are not being read hold no memory.  Files report size 0, as in
+ * Linux; lseek accepts SEEK_SET and SEEK_CUR.  Writes go whole to the
+ * entry's store().
  *
  * Links: readlink gives link_text(); magic links (exe, cwd, fd/N) also
  * have link_path(), which the path walk uses instead of the text.
@@ -100,8 +102,12 @@ proc_file_read(struct file *f, struct uio *u, uint64_t *pos)
 		return -EINVAL;
 	if ((!pf->filled || *pos == 0) && (r = proc_file_fill(f)) < 0)
 		return r;
-	if (*pos >= pf->buf.len)
+	if (*pos >= pf->buf.len) {
+		/* End of file: give the memory back until the next read. */
+		pbuf_free(&pf->buf);
+		pf->filled = false;
 		return 0;
+	}
 	n = pf->buf.len - (size_t)*pos;
 	if (n > uio_left(u))
 		n = uio_left(u);

@@ -54,6 +54,8 @@ struct task;
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
 #define PROC_HZ 100
+/* Directory positions past this hold no entry (pids and tids are int). */
+#define PROC_POS_MAX ((uint64_t)INT32_MAX)
 
 /* Per-process inode numbers: see the essay above. */
 #define PROC_INO_PID (1ULL << 62)
@@ -208,8 +210,8 @@ bool proc_may_access(struct task *reader, const struct proc_target *tg);
 void proc_pid_ids(struct process *p, struct proc_inode *ids);
 /* Sum of process times: own threads and the exited ones, in ns. */
 void proc_times(const struct process *p, int64_t *utime, int64_t *stime);
-/* The comm of a thread, or of a zombie. */
-const char *proc_comm(const struct proc_target *tg);
+/* The comm of a thread, or of a zombie, copied into buf: buf. */
+const char *proc_comm(const struct proc_target *tg, char buf[16]);
 /* The reader's root, for printing paths: borrowed, or NULL. */
 const struct path *proc_reader_root(void);
 /*

@@ -119,6 +119,8 @@ proc_root_iterate(struct file *f, struct dir_context *ctx)
 		return 0;
 	if (ctx->pos < PROC_ROOT_PID_POS)
 		ctx->pos = PROC_ROOT_PID_POS;
+	if (ctx->pos > PROC_POS_MAX)
+		return 0;
 	while ((p = proc_next_process((long)(ctx->pos - PROC_ROOT_PID_POS))) !=
 	       NULL) {
 		int n = snprintf(name, sizeof(name), "%d", p->pid);
