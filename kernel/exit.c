@@ -98,6 +98,7 @@ process_exit(struct process *p)
 	int code, sig;
 
 	p->state = PROC_ZOMBIE;
+	itimers_stop(p);
 	if (p == init_process)
 		init_died(p->exit_status);
 	reparent_children(p);

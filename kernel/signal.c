@@ -234,6 +234,21 @@ is_init_protected(struct process *p, int sig)
 	       p->sighand->action[sig - 1].handler == K_SIG_DFL;
 }
 
+/*
+ * May the signal be dropped at once?  Ignored signals are, and signals
+ * with no handler sent to init, unless the receiver blocks the signal or
+ * waits for it (sigtimedwait): the handler may change before it looks.
+ */
+static bool
+signal_droppable(struct task *t, int sig)
+{
+	struct process *p = t->proc;
+
+	if (task_blocks(t, sig) || (t->waiting_for & SIGMASK(sig)))
+		return false;
+	return is_init_protected(p, sig) || sig_ignored_now(p, sig);
+}
+
 int
 send_signal_task(struct task *t, int sig, const struct ksiginfo *info)
 {
@@ -243,8 +258,7 @@ send_signal_task(struct task *t, int sig, const struct ksiginfo *info)
 	if (sig < 1 || sig > KNSIG || p->state != PROC_ALIVE)
 		return sig == 0 ? 0 : -EINVAL;
 	prepare_signal(p, sig);
-	if (is_init_protected(p, sig) ||
-	    (sig_ignored_now(p, sig) && !task_blocks(t, sig)))
+	if (signal_droppable(t, sig))
 		return 0;
 	if ((r = enqueue(&t->pending, sig, info)) < 0)
 		return r;
@@ -262,7 +276,10 @@ send_signal_process(struct process *p, int sig, const struct ksiginfo *info)
 	if (sig < 1 || sig > KNSIG || p->state != PROC_ALIVE)
 		return sig == 0 ? 0 : -EINVAL;
 	prepare_signal(p, sig);
-	if (is_init_protected(p, sig) || sig_ignored_now(p, sig))
+	if (list_empty(&p->threads) ||
+	    signal_droppable(list_first_entry(&p->threads, struct task,
+					      thread_link),
+			     sig))
 		return 0;
 	if ((r = enqueue(&p->shared_pending, sig, info)) < 0)
 		return r;

@@ -207,7 +207,7 @@ sys_setpgid(struct task *t, const uint64_t a[6])
 	int pid = (int)a[0], pgid = (int)a[1];
 	struct process *p, *self = t->proc;
 
-	if (pgid < 0)
+	if (pgid < 0 || pid < 0)
 		return -EINVAL;
 	p = pid ? process_find(pid) : self;
 	if (!p || (p != self && p->parent != self))

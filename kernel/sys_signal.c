@@ -159,7 +159,9 @@ sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
 		if (deadline >= 0 && deadline <= ktime_now())
 			return -EAGAIN;
 		t->blocked &= ~set;
+		t->waiting_for = set;
 		r = sleep_on(NULL, deadline, "sigtimedwait");
+		t->waiting_for = 0;
 		t->blocked = saved;
 	}
 	if (sig == 0)

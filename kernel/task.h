@@ -78,6 +78,7 @@ struct task {
 
 	ksigset_t blocked;
 	ksigset_t saved_blocked; /* restored after sigsuspend-like waits */
+	ksigset_t waiting_for;	 /* sigtimedwait's set while it sleeps */
 	bool restore_blocked;
 	struct sigpending pending;
 	struct sigaltstack_k altstack;
@@ -88,6 +89,14 @@ struct task {
 	bool no_new_privs;
 	char comm[16];
 	int64_t utime_ns, stime_ns; /* accounted time */
+};
+
+/* An interval timer (itimer.c). */
+struct itimer {
+	struct timer timer;
+	int64_t interval_ns;
+	struct process *proc;
+	int which;
 };
 
 enum wait_report {
@@ -127,6 +136,7 @@ struct process {
 	struct wait_queue child_wait; /* parent's wait4 sleeps here */
 
 	struct tty *tty;       /* controlling terminal, if any */
+	struct itimer itimers[3]; /* ITIMER_REAL, _VIRTUAL, _PROF */
 	int64_t start_time;    /* monotonic ns */
 	int64_t utime_total, stime_total; /* of exited threads */
 	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
@@ -172,6 +182,9 @@ _Noreturn void do_group_exit(struct task *t, int status);
 void pid_get(int pid);
 /* Free a reaped zombie: ids, family links, the struct. */
 void process_release(struct process *p);
+
+/* Disarm a process's interval timers (exit). */
+void itimers_stop(struct process *p);
 
 /* Tell the parent about a change (CLD_* code): SIGCHLD and wait4 wakeup. */
 void process_notify_parent(struct process *p, int code, int sig);

@@ -191,6 +191,20 @@ deadline_from_ts(struct task *t, uaddr_t uts, int64_t *deadline)
 	return 0;
 }
 
+/* pselect6 and ppoll report the time left in the caller's timespec. */
+static void
+write_back_timeout(struct task *t, uaddr_t uts, int64_t deadline)
+{
+	int64_t left = deadline - ktime_now();
+	struct timespec_u ts;
+
+	if (left < 0)
+		left = 0;
+	ts.sec = left / 1000000000;
+	ts.nsec = left % 1000000000;
+	copy_to_user(t, uts, &ts, sizeof(ts));
+}
+
 /* ppoll/pselect: the temporary signal mask stays until delivery. */
 static int
 set_temp_mask(struct task *t, uaddr_t umask, size_t size)
@@ -236,6 +250,8 @@ sys_ppoll(struct task *t, const uint64_t a[6])
 		return r;
 	r = do_poll(t, UADDR(a[0]), a[1], deadline);
 	end_temp_mask(t, r);
+	if (deadline > 0)
+		write_back_timeout(t, UADDR(a[2]), deadline);
 	return r;
 }
 
@@ -379,5 +395,7 @@ sys_pselect6(struct task *t, const uint64_t a[6])
 		return r;
 	r = do_select(t, (int)a[0], sets, deadline);
 	end_temp_mask(t, r);
+	if (deadline > 0)
+		write_back_timeout(t, UADDR(a[4]), deadline);
 	return r;
 }
