@@ -45,6 +45,14 @@ kernel_halt(int status)
 	host_exit(status);
 }
 
+/* Someone on the host asked vmlinux to stop: a power cut, done cleanly. */
+void
+host_shutdown_signal(int sig)
+{
+	pr_notice("vmlinux: terminated by host signal %d, shutting down", sig);
+	kernel_halt(128 + sig);
+}
+
 static noreturn void
 boot_fail(const char *fmt, const char *what, int err)
 {

@@ -56,6 +56,9 @@ struct host_trap {
 /* Upcall, implemented by the core: t stopped for the reason in *trap. */
 void host_trap_arrived(void *owner, const struct host_trap *trap);
 
+/* Upcall: vmlinux itself was sent a termination signal (SIGTERM …). */
+void host_shutdown_signal(int sig);
+
 /*
  * Start a fresh, empty guest address space: a new stub process, stopped.
  * Its registers hold the stub's; the caller maps the program and sets them.

@@ -2,7 +2,8 @@
  * The idle loop: where the CPU waits when no task is runnable.
  *
  * One epoll set holds a signalfd for SIGCHLD (every ptrace stop of a guest
- * thread raises one) and the fds drivers asked to watch (the console).  The
+ * thread raises one) and for the signals that ask vmlinux to stop (HUP,
+ * INT, QUIT, TERM), and the fds drivers asked to watch (the console).  The
  * deadline of the earliest kernel timer bounds the wait.
  */
 #include <errno.h>
@@ -34,6 +35,10 @@ idle_init(void)
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	if ((sigchld_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
@@ -81,13 +86,21 @@ host_unwatch_fd(int fd)
 	free(w);
 }
 
+/*
+ * SIGCHLD only says some guest thread stopped; trace_poll() finds which.
+ * A termination signal sent to vmlinux asks for an orderly shutdown.
+ */
 static void
-drain_sigchld(void)
+drain_signals(void)
 {
 	struct signalfd_siginfo si[16];
+	ssize_t n;
+	int i;
 
-	while (read(sigchld_fd, si, sizeof(si)) > 0)
-		;
+	while ((n = read(sigchld_fd, si, sizeof(si))) > 0)
+		for (i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+			if (si[i].ssi_signo != SIGCHLD)
+				host_shutdown_signal((int)si[i].ssi_signo);
 }
 
 void
@@ -113,7 +126,7 @@ host_idle(int64_t deadline_ns)
 		struct watch *w = evs[i].data.ptr;
 
 		if (w == NULL)
-			drain_sigchld();
+			drain_signals();
 		else
 			w->cb(w->arg);
 	}

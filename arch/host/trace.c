@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -208,6 +209,7 @@ stub_child(void)
 	sigset_t none;
 
 	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL is set */
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &stack);
 	sigemptyset(&none);
