@@ -5,6 +5,9 @@
  * sees it, or "pipe:[ino]", "socket:[ino]", "anon_inode:[…]" for files
  * without a place in the tree; following it gives the file's place, so
  * /dev/stdin (a link to /proc/self/fd/0) opens the same file again.
+ * Anonymous pipes have no place yet, so they cannot be reopened that way
+ * (-ENXIO); a file on an internal mount (one not in the mount table) is
+ * named like an anonymous one but can be followed.
  * fdinfo/N shows the position, flags and mount of the open file.
  * Positions in both directories are 2 + fd.
  */
@@ -61,7 +64,7 @@ proc_fd_text(const struct proc_inode *pi, char *buf, size_t len)
 	if (!fe)
 		return -ENOENT;
 	f = fe->file;
-	if (f->path.mnt)
+	if (f->path.mnt && proc_mount_id(f->path.mnt) > 0)
 		return proc_path_text(&f->path, buf, len);
 	if (f->inode && K_ISFIFO(f->inode->mode))
 		return proc_link_printf(buf, len, "pipe:[%llu]",
