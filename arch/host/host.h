@@ -104,6 +104,13 @@ void host_task_kick(struct host_task *ht);
 long host_task_syscall(struct host_task *ht, long nr, uint64_t a0, uint64_t a1,
 		       uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 uint64_t host_task_scratch(const struct host_task *ht);
+
+/*
+ * Map the kernel's host fd (a page-cache memfd) into the stopped task's
+ * process at addr (MAP_FIXED is implied).  The result of the host mmap.
+ */
+long host_task_mmap_fd(struct host_task *ht, uint64_t addr, uint64_t len,
+		       int prot, int flags, int fd, uint64_t off);
 #define HOST_SCRATCH_SIZE 4096
 
 /*

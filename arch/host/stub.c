@@ -8,8 +8,11 @@
  * program around it and points the registers at the guest's entry.
  *
  * What remains of it in each guest process is the syscall gadget at
- * STUB_BASE, which the kernel uses to run host syscalls there, and the
- * scratch page.  Freestanding: no libc, raw syscalls only.
+ * STUB_BASE, which the kernel uses to run host syscalls there, the
+ * scratch page, and one host fd: a unix socket on which the kernel sends
+ * the page-cache memfds it maps into the guest.  The guest cannot use it:
+ * every guest syscall naming an fd is served by the kernel.  Freestanding:
+ * no libc, raw syscalls only.
  */
 #include <asm/unistd.h>
 #include <linux/prctl.h>
@@ -45,7 +48,9 @@ _start(void)
 	stub_syscall(__NR_prctl, PR_SET_NAME, (long)name, 0);
 	stub_syscall(__NR_prctl, PR_SET_PDEATHSIG, 9 /* SIGKILL */, 0);
 	stub_syscall(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0);
-	stub_syscall(__NR_close_range, 0, ~0U, 0);
+	/* Keep only STUB_SOCK_FD: the kernel passes mapped files through it. */
+	stub_syscall(__NR_close_range, 0, STUB_SOCK_FD - 1, 0);
+	stub_syscall(__NR_close_range, STUB_SOCK_FD + 1, ~0U, 0);
 	for (;;)
 		__asm__ volatile("int3");
 }

@@ -12,5 +12,7 @@
 /* A page the backend fills with arguments for those syscalls. */
 #define STUB_SCRATCH (STUB_BASE + 0x2000UL)
 #define STUB_SIZE 0x10000UL
+/* The stub's end of the kernel's fd-passing socket. */
+#define STUB_SOCK_FD 3
 
 #endif

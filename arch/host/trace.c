@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -55,6 +56,8 @@ struct host_task {
 };
 
 static int stub_fd = -1;
+/* Socket pair for passing memfds: [0] is ours, [1] every stub's fd 3. */
+static int fd_sock[2] = { -1, -1 };
 static uint64_t vdso_base, vdso_end;
 
 /* tid -> host_task, for the wait loop. */
@@ -210,6 +213,7 @@ stub_child(void)
 
 	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL is set */
+	dup2(fd_sock[1], STUB_SOCK_FD); /* dup2 clears close-on-exec */
 	personality(ADDR_NO_RANDOMIZE);
 	setrlimit(RLIMIT_STACK, &stack);
 	sigemptyset(&none);
@@ -515,7 +519,114 @@ trace_init(void)
 
 	if (r < 0)
 		return r;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, fd_sock) < 0)
+		return -errno;
 	return 0;
+}
+
+/* Send fd on our end of the socket; the stub side receives it. */
+static int
+send_fd(int fd)
+{
+	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	memset(cbuf, 0, sizeof(cbuf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(fd_sock[0], &msg, 0) < 0 ? -errno : 0;
+}
+
+/* The guest-side recvmsg arguments, laid out in the stub's scratch page. */
+struct recv_area {
+	struct msghdr msg;
+	struct iovec iov;
+	char byte;
+	char pad[7];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+};
+
+/* Receive the fd just sent into ht's process: its number there. */
+static long
+recv_fd_in(struct host_task *ht)
+{
+	uint64_t base = STUB_SCRATCH;
+	struct recv_area a;
+	struct cmsghdr *c;
+	long r;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.iov.iov_base = (void *)(base + offsetof(struct recv_area, byte));
+	a.iov.iov_len = 1;
+	a.msg.msg_iov = (struct iovec *)(base + offsetof(struct recv_area, iov));
+	a.msg.msg_iovlen = 1;
+	a.msg.msg_control = (void *)(base + offsetof(struct recv_area, cbuf));
+	a.msg.msg_controllen = sizeof(a.cbuf);
+	if (process_vm_writev(ht->tid, &(struct iovec){ &a, sizeof(a) }, 1,
+			      &(struct iovec){ (void *)base, sizeof(a) }, 1,
+			      0) != (ssize_t)sizeof(a))
+		return -EFAULT;
+	r = host_task_syscall(ht, SYS_recvmsg, STUB_SOCK_FD, base, MSG_CMSG_CLOEXEC,
+			      0, 0, 0);
+	if (r < 0)
+		return r;
+	if (process_vm_readv(ht->tid, &(struct iovec){ &a, sizeof(a) }, 1,
+			     &(struct iovec){ (void *)base, sizeof(a) }, 1,
+			     0) != (ssize_t)sizeof(a))
+		return -EFAULT;
+	a.msg.msg_control = a.cbuf; /* CMSG macros read through it */
+	c = CMSG_FIRSTHDR(&a.msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -EIO;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+/* A send the guest never received must not reach the next receiver. */
+static void
+drain_fd_sock(void)
+{
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+
+	while (recvmsg(fd_sock[1], &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) >= 0) {
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		int fd;
+
+		if (c && c->cmsg_type == SCM_RIGHTS) {
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+			close(fd);
+		}
+		msg.msg_controllen = sizeof(cbuf);
+	}
+}
+
+long
+host_task_mmap_fd(struct host_task *ht, uint64_t addr, uint64_t len,
+		  int prot, int flags, int fd, uint64_t off)
+{
+	long gfd, r;
+
+	if ((r = send_fd(fd)) < 0)
+		return r;
+	if ((gfd = recv_fd_in(ht)) < 0) {
+		drain_fd_sock();
+		return gfd;
+	}
+	r = host_task_syscall(ht, SYS_mmap, addr, len, (uint64_t)prot,
+			      (uint64_t)flags | MAP_FIXED, (uint64_t)gfd, off);
+	host_task_syscall(ht, SYS_close, (uint64_t)gfd, 0, 0, 0, 0, 0);
+	return r;
 }
 
 /* Kill and reap every guest thread: the kernel is going away. */

@@ -14,6 +14,7 @@
 
 #include "fs/vfs.h"
 #include "host/host.h"
+#include "mm/pagecache.h"
 #include "printk.h"
 
 static struct list fs_types = LIST_INIT(fs_types);
@@ -127,6 +128,7 @@ inode_put(struct inode *inode)
 	if (!inode || --inode->refcount > 0)
 		return;
 	list_del(&inode->sb_link);
+	pagecache_free(inode->pcache);
 	if (inode->sb->ops && inode->sb->ops->evict_inode)
 		inode->sb->ops->evict_inode(inode);
 	free(inode);

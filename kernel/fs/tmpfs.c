@@ -981,7 +981,14 @@ tmpfs_file_llseek(struct file *f, int64_t off, int whence)
 	}
 }
 
+static int
+tmpfs_mmap_fd(struct file *f, uint64_t off, uint64_t len)
+{
+	return tmpfs_inode_memfd(f->inode);
+}
+
 static const struct file_ops tmpfs_file_fops = {
+	.mmap_fd = tmpfs_mmap_fd,
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_file_llseek,

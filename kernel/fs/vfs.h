@@ -115,6 +115,7 @@ struct dentry;
 struct file;
 struct inode;
 struct mount;
+struct page_cache;
 struct path;
 struct poll_table;
 struct super_block;
@@ -243,6 +244,11 @@ struct file_ops {
 	/* Readiness mask (POLLIN …); register with poll_wait(pt, wq). */
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	int (*fsync)(struct file *f, bool datasync);
+	/*
+	 * A host memfd holding the file's data, with [off, off+len) present,
+	 * for mmap; the fd stays the file's.  NULL: not mappable from memory.
+	 */
+	int (*mmap_fd)(struct file *f, uint64_t off, uint64_t len);
 };
 
 struct inode {
@@ -261,6 +267,7 @@ struct inode {
 	int refcount;
 	struct list sb_link; /* sb->inodes */
 	struct pipe *pipe;   /* FIFOs: the pipe behind the node, if open */
+	struct page_cache *pcache; /* cached data (mm/pagecache.c), or NULL */
 	void *priv;	     /* the filesystem's */
 };
 

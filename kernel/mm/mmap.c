@@ -264,12 +264,31 @@ fill_from_file(struct task *t, uint64_t addr, uint64_t len, struct file *f,
 	return r;
 }
 
+/*
+ * A file mapping.  Files with their data in a memfd (the page cache,
+ * tmpfs) are mapped from it, shared or private as asked.  Others can only
+ * be mapped privately, by copying their contents into anonymous memory.
+ */
 static int
-map_file_private(struct task *t, uint64_t addr, uint64_t len,
-		 unsigned int prot, struct file *f, uint64_t off)
+map_file(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
+	 unsigned int type, struct file *f, uint64_t off)
 {
-	long r = host_mmap(t, addr, len, K_PROT_READ | K_PROT_WRITE,
-			   HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS);
+	long r;
+	int fd;
+
+	if (f->ops && f->ops->mmap_fd) {
+		if ((fd = f->ops->mmap_fd(f, off, len)) < 0)
+			return fd;
+		r = host_task_mmap_fd(t->host, addr, len, (int)prot,
+				      type == K_MAP_SHARED ? HOST_MAP_SHARED
+							   : HOST_MAP_PRIVATE,
+				      fd, off);
+		return r < 0 ? (int)r : 0;
+	}
+	if (type == K_MAP_SHARED)
+		return -ENODEV;
+	r = host_mmap(t, addr, len, K_PROT_READ | K_PROT_WRITE,
+		      HOST_MAP_PRIVATE | HOST_MAP_ANONYMOUS);
 
 	if (r < 0)
 		return (int)r;
@@ -321,10 +340,8 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 	}
 	if (mem_committed + charge_of(prot, type, f, len) > mem_limit)
 		return -ENOMEM;
-	if (f && type == K_MAP_SHARED)
-		return -ENODEV; /* shared file mappings need the page cache */
 	if (f)
-		r = map_file_private(t, addr, len, prot, f, off);
+		r = map_file(t, addr, len, prot, type, f, off);
 	else
 		r = host_mmap(t, addr, len, prot,
 			      (type == K_MAP_SHARED ? HOST_MAP_SHARED

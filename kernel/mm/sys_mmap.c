@@ -74,3 +74,35 @@ sys_madvise(struct task *t, const uint64_t a[6])
 					 (uint64_t)advice, 0, 0, 0);
 	return 0;
 }
+
+#define MS_ASYNC_K 1
+#define MS_INVALIDATE_K 2
+#define MS_SYNC_K 4
+
+/*
+ * msync: the mapped memory is the page cache itself, so MS_SYNC only has
+ * to write the files of shared mappings back.
+ */
+long
+sys_msync(struct task *t, const uint64_t a[6])
+{
+	uint64_t addr = a[0], end = addr + PAGE_ALIGN(a[1]), at;
+	int flags = (int)a[2];
+	struct vma *v;
+
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~7) ||
+	    ((flags & MS_ASYNC_K) && (flags & MS_SYNC_K)) || end < addr)
+		return -EINVAL;
+	for (at = addr; at < end; at = v->end) {
+		if ((v = vma_find(t->mm, at)) == NULL)
+			return -ENOMEM;
+		if ((flags & MS_SYNC_K) && v->file && (v->flags & K_MAP_SHARED) &&
+		    v->file->ops && v->file->ops->fsync) {
+			int r = v->file->ops->fsync(v->file, true);
+
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}

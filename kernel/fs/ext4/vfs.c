@@ -12,6 +12,7 @@
 #include "fs/ext4/ext4.h"
 #include "fs/ext4/ext4_vfs.h"
 #include "fs/vfs.h"
+#include "mm/pagecache.h"
 #include "printk.h"
 
 #define EXT4_SUPER_MAGIC 0xEF53
@@ -101,35 +102,44 @@ ext4_vfs_readlink(struct inode *inode, char *buf, size_t len)
 	return ext4_readlink(sb_fs(inode->sb), inode->priv, buf, len);
 }
 
+/* The page cache's backing store: the file's blocks on the disk. */
+static int
+ext4_fill(struct inode *inode, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n = ext4_read(sb_fs(inode->sb), inode->priv, off, buf, len);
+
+	if (n < 0)
+		return (int)n;
+	memset((char *)buf + n, 0, len - (size_t)n);
+	return 0;
+}
+
+static const struct page_cache_ops ext4_pc_ops = {
+	.fill = ext4_fill,
+};
+
+static struct page_cache *
+ext4_pagecache(struct inode *inode)
+{
+	if (!inode->pcache)
+		inode->pcache = pagecache_alloc(inode, &ext4_pc_ops);
+	return inode->pcache;
+}
+
 static ssize_t
 ext4_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
-	struct ext4_fs *fs = sb_fs(f->inode->sb);
-	size_t want = uio_left(u), done = 0;
-	char *buf;
-	ssize_t n = 0;
+	struct page_cache *pc = ext4_pagecache(f->inode);
 
-	if (*pos >= f->inode->size)
-		return 0;
-	if (want > f->inode->size - *pos)
-		want = (size_t)(f->inode->size - *pos);
-	if ((buf = malloc(want < 131072 ? want : 131072)) == NULL)
-		return -ENOMEM;
-	while (done < want) {
-		size_t chunk = want - done < 131072 ? want - done : 131072;
+	return pc ? pagecache_read(pc, u, pos) : -ENOMEM;
+}
 
-		n = ext4_read(fs, f->inode->priv, *pos, buf, chunk);
-		if (n <= 0)
-			break;
-		if (uio_out(u, buf, (size_t)n) < 0) {
-			n = -EFAULT;
-			break;
-		}
-		*pos += (uint64_t)n;
-		done += (size_t)n;
-	}
-	free(buf);
-	return done ? (ssize_t)done : n;
+static int
+ext4_file_mmap_fd(struct file *f, uint64_t off, uint64_t len)
+{
+	struct page_cache *pc = ext4_pagecache(f->inode);
+
+	return pc ? pagecache_mmap_fd(pc, off, len) : -ENOMEM;
 }
 
 struct readdir_bridge {
@@ -216,6 +226,7 @@ static const struct file_ops ext4_dir_fops = {
 
 static const struct file_ops ext4_file_fops = {
 	.read = ext4_file_read,
+	.mmap_fd = ext4_file_mmap_fd,
 };
 
 static int

@@ -1,0 +1,40 @@
+/*
+ * The page cache (pagecache.c): a cached file's data lives in a host memfd
+ * owned by the kernel, so read/write and mmap share one copy.
+ */
+#ifndef MM_PAGECACHE_H
+#define MM_PAGECACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fs/vfs.h"
+
+struct page_cache;
+
+/* Where a cached file's data comes from and goes to. */
+struct page_cache_ops {
+	/* Read len bytes at off from the backing store (zeros past EOF). */
+	int (*fill)(struct inode *inode, uint64_t off, void *buf, size_t len);
+	/* Write len bytes at off back; NULL for read-only stores. */
+	int (*writeback)(struct inode *inode, uint64_t off, const void *buf,
+			 size_t len);
+};
+
+struct page_cache *pagecache_alloc(struct inode *inode,
+				   const struct page_cache_ops *ops);
+void pagecache_free(struct page_cache *pc);
+
+/* read(2) through the cache.  May sleep. */
+ssize_t pagecache_read(struct page_cache *pc, struct uio *u, uint64_t *pos);
+
+/*
+ * The memfd holding the file, with [off, off+len) loaded, for mapping it
+ * into a guest.  The fd stays the cache's.  May sleep.
+ */
+int pagecache_mmap_fd(struct page_cache *pc, uint64_t off, uint64_t len);
+
+/* The file's size changed (truncate, or growth by the store). */
+int pagecache_resize(struct page_cache *pc, uint64_t size);
+
+#endif
