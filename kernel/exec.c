@@ -405,6 +405,36 @@ open_interp(struct task *t, struct file *f, const struct elf64_ehdr *eh,
 	return read_elf_headers(in->file, hdr, (size_t)n, &in->eh, &in->ph);
 }
 
+/*
+ * execve in a multithreaded process: every other thread exits first, and
+ * the caller takes over the process id as its thread id.  May sleep.
+ */
+static int
+de_thread(struct task *t)
+{
+	struct process *p = t->proc;
+	struct task *o;
+
+	if (p->nr_threads == 1)
+		goto own_pid;
+	list_for_each_entry(o, &p->threads, thread_link)
+		if (o != t)
+			signal_zap_thread(o);
+	while (p->nr_threads > 1)
+		if (sleep_on(&p->thread_exit_wait, -1, "de_thread") < 0 &&
+		    (t->zapped || p->group_exiting))
+			return -EINTR;
+own_pid:
+	if (t->tid != p->pid) {
+		task_unregister(t);
+		pid_free(t->tid);
+		t->tid = p->pid;
+		pid_get(p->pid);
+		task_register(t);
+	}
+	return 0;
+}
+
 /* Past this, the old program is gone: a fresh stub process and mm. */
 static int
 exec_new_address_space(struct task *t)
@@ -596,7 +626,7 @@ exec_commit_elf(struct task *t, struct binprm *bp, const struct elf64_ehdr *eh,
 	uint64_t bias, end, ibias, iend;
 	int r;
 
-	if ((r = exec_new_address_space(t)) < 0)
+	if ((r = de_thread(t)) < 0 || (r = exec_new_address_space(t)) < 0)
 		return r;
 	if ((r = exec_flush_old(t, bp)) < 0)
 		goto fatal;

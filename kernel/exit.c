@@ -134,14 +134,15 @@ do_exit(struct task *t, int status)
 {
 	struct process *p = t->proc;
 
-	if (t->clear_child_tid && p->nr_threads > 1) {
-		uint32_t zero = 0;
-
-		copy_to_user(t, UADDR(t->clear_child_tid), &zero, sizeof(zero));
-	}
+	futex_exit_robust_list(t);
+	if (t->mm->refcount > 1)
+		futex_clear_child_tid(t); /* someone may wait in pthread_join */
 	if (p->nr_threads == 1 && !p->group_exiting)
 		p->exit_status = status;
-	host_task_kill(t->host);
+	if (p->nr_threads > 1)
+		host_task_exit_thread(t->host);
+	else
+		host_task_kill(t->host);
 	t->host = NULL;
 	mm_put(t->mm);
 	files_put(t->files);
@@ -152,6 +153,7 @@ do_exit(struct task *t, int status)
 	list_del(&t->thread_link);
 	task_unregister(t);
 	pid_free(t->tid);
+	wake_up(&p->thread_exit_wait);
 	if (--p->nr_threads == 0) {
 		p->exit_uid = t->cred.uid;
 		process_exit(p);

@@ -166,6 +166,14 @@ signal_wake(struct task *t, bool fatal)
 	}
 }
 
+/* End another thread of t's process for execve: it exits quietly. */
+void
+signal_zap_thread(struct task *t)
+{
+	t->zapped = true;
+	signal_wake(t, true);
+}
+
 static bool
 task_blocks(const struct task *t, int sig)
 {
@@ -332,7 +340,7 @@ signal_pending(struct task *t)
 	ksigset_t pend = t->pending.set | t->proc->shared_pending.set;
 
 	return (pend & ~t->blocked) || (pend & SIG_KERNEL_ONLY) ||
-	       t->proc->group_exiting;
+	       t->proc->group_exiting || t->zapped;
 }
 
 /*
@@ -439,6 +447,8 @@ signal_deliver(struct task *t, struct syscall_state *sc)
 	int sig;
 
 	for (;;) {
+		if (t->zapped)
+			do_exit(t, 0);
 		if (t->proc->group_exiting)
 			do_exit(t, t->proc->exit_status);
 		if ((sig = signal_dequeue(t, ~(t->blocked & ~SIG_KERNEL_ONLY),

@@ -133,6 +133,9 @@ void force_signal(struct task *t, int sig, int code, uint64_t addr);
 /* Take a pending signal in allowed (0 if none), its siginfo to info. */
 int signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info);
 
+/* Make another thread exit quietly (execve's de_thread). */
+void signal_zap_thread(struct task *t);
+
 /* Is an unblocked signal pending for t? */
 bool signal_pending(struct task *t);
 

@@ -72,7 +72,7 @@ void
 task_register(struct task *t)
 {
 	tid_table[t->tid] = t;
-	if (t->proc->pid == t->tid) {
+	if (t->proc->pid == t->tid && list_empty(&t->proc->all_link)) {
 		pid_table[t->tid] = t->proc;
 		list_add_tail(&t->proc->all_link, &all_processes);
 	}
@@ -129,6 +129,7 @@ process_alloc(void)
 	sigpending_init(&p->shared_pending);
 	wait_queue_init(&p->child_wait);
 	wait_queue_init(&p->vfork_wait);
+	wait_queue_init(&p->thread_exit_wait);
 	p->exit_signal = 17; /* SIGCHLD */
 	p->start_time = ktime_now();
 	return p;

@@ -70,6 +70,7 @@ struct task {
 	struct host_trap trap; /* why it last stopped in guest mode */
 	bool trap_pending;     /* a trap (host exit) came while in the kernel */
 	bool no_syscall_result; /* the syscall set all registers itself */
+	bool zapped;	       /* another thread's execve ends this one */
 
 	struct mm *mm;
 	struct files *files;
@@ -134,6 +135,7 @@ struct process {
 	bool reap_when_vfork_done; /* auto-reap deferred for that reason */
 	struct wait_queue vfork_wait;
 	struct wait_queue child_wait; /* parent's wait4 sleeps here */
+	struct wait_queue thread_exit_wait; /* execve waits for the others */
 
 	struct tty *tty;       /* controlling terminal, if any */
 	struct itimer itimers[3]; /* ITIMER_REAL, _VIRTUAL, _PROF */
@@ -182,6 +184,10 @@ _Noreturn void do_group_exit(struct task *t, int status);
 void pid_get(int pid);
 /* Free a reaped zombie: ids, family links, the struct. */
 void process_release(struct process *p);
+
+/* Exit-time futex duties (futex.c). */
+void futex_clear_child_tid(struct task *t);
+void futex_exit_robust_list(struct task *t);
 
 /* Disarm a process's interval timers (exit). */
 void itimers_stop(struct process *p);

@@ -75,8 +75,10 @@ int host_task_spawn(void *owner, struct host_task **out);
 int host_task_clone(struct host_task *parent, unsigned int flags,
 		    uint64_t child_sp, void *owner, struct host_task **out);
 
-/* Kill the host thread (its whole process if it is the last) and reap it. */
+/* Kill the host thread's whole process and reap this thread. */
 void host_task_kill(struct host_task *ht);
+/* End just this thread of a multithreaded process (reaped later). */
+void host_task_exit_thread(struct host_task *ht);
 /* Forget a task whose exit was already reported by HOST_TRAP_EXIT. */
 void host_task_release(struct host_task *ht);
 

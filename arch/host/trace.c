@@ -367,17 +367,65 @@ host_task_release(struct host_task *ht)
 	free(ht);
 }
 
+static void report(struct host_task *ht, int status);
+
+/*
+ * Kill ht's host thread group and reap ht.  Waiting for one thread of a
+ * group may pass other threads' exits (and other guests' stops) first:
+ * those go to their owners as usual, so no event is lost.
+ */
 void
 host_task_kill(struct host_task *ht)
 {
+	struct host_task *other;
 	int status;
+	pid_t tid;
 
-	if (!ht->dead) {
-		syscall(SYS_tgkill, ht->tgid, ht->tid, SIGKILL);
-		while (wait_tid(ht->tid, &status) == 0 && WIFSTOPPED(status))
-			;
+	if (ht->dead) {
+		host_task_release(ht);
+		return;
+	}
+	ht->owner = NULL;
+	syscall(SYS_tgkill, ht->tgid, ht->tid, SIGKILL);
+	for (;;) {
+		do
+			tid = waitpid(-1, &status, __WALL);
+		while (tid < 0 && errno == EINTR);
+		if (tid < 0)
+			break;
+		if ((other = hash_find(tid)) == ht) {
+			if (!WIFSTOPPED(status))
+				break;
+			ptrace(PTRACE_CONT, tid, NULL, NULL);
+		} else if (other) {
+			report(other, status);
+		}
 	}
 	host_task_release(ht);
+}
+
+/*
+ * End one thread of a group: it runs the host's exit(2), and its exit is
+ * reaped later by trace_poll() (a group leader's only when the others are
+ * gone).  ht must not be used afterwards.
+ */
+void
+host_task_exit_thread(struct host_task *ht)
+{
+	struct pt_regs r = ht->regs;
+
+	if (ht->dead) {
+		host_task_release(ht);
+		return;
+	}
+	ht->owner = NULL;
+	r.rip = STUB_SYSCALL_GADGET;
+	r.rax = SYS_exit;
+	r.orig_rax = (uint64_t)-1;
+	r.rdi = 0;
+	if (xptrace(PTRACE_SETREGS, ht->tid, NULL, &r) < 0 ||
+	    xptrace(PTRACE_CONT, ht->tid, NULL, NULL) < 0)
+		host_task_kill(ht);
 }
 
 int
@@ -466,6 +514,14 @@ report(struct host_task *ht, int status)
 	siginfo_t si;
 	int sig;
 
+	if (!ht->owner) {
+		/* Detached (exiting): reap it, or let it run to its exit. */
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_CONT, ht->tid, NULL, NULL);
+		else
+			host_task_release(ht);
+		return;
+	}
 	if (!WIFSTOPPED(status)) {
 		ht->dead = true;
 		trap.kind = HOST_TRAP_EXIT;

@@ -59,6 +59,7 @@ struct vma {
 	enum vma_kind kind;
 	struct file *file;  /* VMA_FILE: a reference */
 	uint64_t offset;    /* VMA_FILE: file offset of start */
+	uint64_t shared_id; /* shared anonymous memory: names it for futexes */
 };
 
 struct mm {

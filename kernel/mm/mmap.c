@@ -199,10 +199,9 @@ vma_split(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*n = *v;
 	n->start = addr;
-	if (n->file) {
+	n->offset += addr - v->start;
+	if (n->file)
 		file_get(n->file);
-		n->offset += addr - v->start;
-	}
 	v->end = addr;
 	list_add(&n->link, &v->link);
 	return 0;
@@ -357,6 +356,11 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 	if (f) {
 		v->file = file_get(f);
 		v->offset = off;
+	} else if (type == K_MAP_SHARED) {
+		static uint64_t next_shared_id = 1;
+
+		v->shared_id = next_shared_id++;
+		v->offset = 0;
 	}
 	*out = addr;
 	return 0;
