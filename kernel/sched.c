@@ -22,11 +22,18 @@
 #define KSTACK_SIZE (256 * 1024)
 
 #ifdef __SANITIZE_ADDRESS__
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
 				    size_t size);
 void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 				     const void **bottom_old, size_t *size_old);
 #else
+static inline void
+__asan_unpoison_memory_region(void const volatile *addr, size_t size)
+{
+	(void)addr, (void)size;
+}
+
 static inline void
 __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
 			       size_t size)
@@ -232,6 +239,8 @@ sched_start_task(struct task *t, void (*entry)(struct task *))
 
 	if ((t->kstack = host_stack_alloc(KSTACK_SIZE)) == NULL)
 		return -ENOMEM;
+	/* A stack may reuse memory whose shadow still has old frames. */
+	__asan_unpoison_memory_region(t->kstack, KSTACK_SIZE);
 	t->kentry = entry;
 	/*
 	 * A frame for kstack_switch to pop: r15 r14 r13 r12 rbx rbp, then the
