@@ -60,7 +60,7 @@ $(BUILD)/asan/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-clean:
+clean: test-clean
 	rm -rf $(BUILD) vmlinux vmlinux-asan tests/unit/*_test
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
@@ -70,7 +70,10 @@ clean:
 # Host-side unit tests of pure code: each tests/unit/X_test.c #includes the
 # kernel sources it tests and links with the harness.
 UNIT_TESTS := $(patsubst %.c,%,$(wildcard tests/unit/*_test.c))
-tests/unit/%_test: tests/unit/%_test.c tests/unit/harness.c tests/unit/unit.h
+KERNEL_SRCS := $(wildcard kernel/*.[ch] kernel/*/*.[ch] kernel/*/*/*.[ch] \
+		 drivers/*.[ch] arch/*/*.h)
+tests/unit/%_test: tests/unit/%_test.c tests/unit/harness.c tests/unit/unit.h \
+		$(KERNEL_SRCS)
 	$(CC) $(CPPFLAGS) -iquote tests/unit $(CFLAGS) -fsanitize=address,undefined -o $@ $< tests/unit/harness.c
 
 unit: $(UNIT_TESTS)

@@ -18,6 +18,9 @@ setup_file() {
 		f=${f##*/}
 		names+=("${f%.c}")
 	done
+	for f in "$UMK_REPO"/tests/guest/bin/*.pie; do
+		names+=("${f##*/}")
+	done
 	diff_native "${names[@]}"
 	[[ -x ${UMK_VMLINUX:-} ]] || return 0
 	UMK_CALL_TIMEOUT=${UMK_DIFF_TIMEOUT:-240} guest_batch "${names[@]}" \
@@ -309,4 +312,21 @@ guest_stderr() {
 
 @test "differential: thread_create_join" {
 	differential thread_create_join
+}
+
+# The same programs built as static-PIE: the kernel picks their load address.
+@test "differential: proc_args as static-PIE" {
+	differential proc_args.pie
+}
+
+@test "differential: sig_handler as static-PIE" {
+	differential sig_handler.pie
+}
+
+@test "differential: thread_create_join as static-PIE" {
+	differential thread_create_join.pie
+}
+
+@test "differential: mm_brk as static-PIE" {
+	differential mm_brk.pie
 }

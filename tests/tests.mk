@@ -18,6 +18,9 @@ GUEST_CFLAGS  ?= -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wno-unused-parameter
 GUEST_LDFLAGS ?= -static -s
 GUEST_SRCS    := $(wildcard tests/guest/*.c)
 GUEST_BINS    := $(patsubst tests/guest/%.c,tests/guest/bin/%,$(GUEST_SRCS))
+# A few programs again as static-PIE, which the loader places itself.
+GUEST_PIE     := proc_args sig_handler thread_create_join mm_brk
+GUEST_BINS    += $(patsubst %,tests/guest/bin/%.pie,$(GUEST_PIE))
 
 TEST_IMAGE_DIR := build/test
 TEST_IMAGE     := $(TEST_IMAGE_DIR)/rootfs.img
@@ -29,6 +32,10 @@ guest-progs: $(GUEST_BINS)
 tests/guest/bin/%: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $<
+
+tests/guest/bin/%.pie: tests/guest/%.c tests/guest/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -fPIE -static-pie -s -o $@ $<
 
 # The image also holds mkimage's data tree under /testdata; its
 # expected contents stay in $(TEST_IMAGE_DIR)/data for the tests to compare.
