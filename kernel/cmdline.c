@@ -29,6 +29,8 @@ const char cmdline_usage[] =
 	"  quiet           only warnings and errors on the console\n"
 	"  loglevel=N      console log level 0-7\n"
 	"  mode=BACKEND    interception: auto (default) or ptrace\n"
+	"  cpus=1|all      run the kernel and its guests on one host CPU\n"
+	"                  (default: fastest syscalls) or on all of them\n"
 	"  hostfs=DIR      the host directory hostfs mounts may use\n"
 	"  NAME=VALUE      other words with '=' go to init's environment\n"
 	"  WORD            other words go to init's arguments\n"
@@ -208,6 +210,12 @@ parse_key(const char *w, struct boot_params *bp, char *err, size_t errlen)
 			return fail(err, errlen,
 				    "%s: unknown backend (auto, ptrace)", w);
 		bp->mode = v;
+		return 0;
+	}
+	if (key_is(w, "cpus")) {
+		if (strcmp(v, "1") && strcmp(v, "all"))
+			return fail(err, errlen, "%s: cpus is 1 or all", w);
+		bp->all_cpus = strcmp(v, "all") == 0;
 		return 0;
 	}
 	if (key_is(w, "hostfs")) {

@@ -32,6 +32,7 @@ struct boot_params {
 	const char *init;  /* NULL: the default list */
 	int loglevel;	   /* -1: default */
 	const char *mode;  /* interception backend */
+	bool all_cpus;	   /* cpus=all: guests may use every host CPU */
 	const char *hostfs; /* the host tree hostfs may export, or NULL */
 	bool help;
 	const char *init_argv[MAX_INIT_ARGS + 1];

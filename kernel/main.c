@@ -230,7 +230,7 @@ main(int argc, char **argv)
 	mem_limit = params.mem;
 	pr_info("Linux version 6.1.0-umk (umk) #1 (x86_64 user-mode kernel)");
 	pr_info("Kernel command line: %s", boot_cmdline);
-	if ((r = host_init(params.mode)) < 0)
+	if ((r = host_init(params.mode, params.all_cpus)) < 0)
 		host_exit(1);
 	drivers_init();
 	if ((r = ubd_setup(params.ubd, MAX_UBD)) < 0)

@@ -27,8 +27,13 @@
 
 struct host_task;
 
-/* Boot: choose and start an interception backend ("auto", "ptrace"). */
-int host_init(const char *mode);
+/*
+ * Boot: choose and start an interception backend ("auto", "ptrace").
+ * Unless all_cpus, vmlinux and every guest run on the host CPU vmlinux
+ * started on: a guest's trap then wakes the kernel without a cross-CPU
+ * wakeup, which costs more than the syscall itself.
+ */
+int host_init(const char *mode, bool all_cpus);
 const char *host_backend_name(void);
 
 /*

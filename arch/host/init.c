@@ -4,6 +4,7 @@
  * choice is logged, so a user can see how guests are being intercepted.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include "host/host.h"
@@ -12,8 +13,23 @@
 
 static const char *backend = "none";
 
+/* Keep vmlinux (and so every stub it starts) on its current CPU. */
+static void
+stay_on_one_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		pr_warn("cannot keep to one CPU: %s", strerror(errno));
+}
+
 int
-host_init(const char *mode)
+host_init(const char *mode, bool all_cpus)
 {
 	int r;
 
@@ -26,6 +42,8 @@ host_init(const char *mode)
 		pr_err("cannot start the ptrace backend: %s", strerror(-r));
 		return r;
 	}
+	if (!all_cpus)
+		stay_on_one_cpu();
 	backend = "ptrace";
 	pr_notice("interception backend: ptrace (PTRACE_SYSEMU)");
 	return 0;
