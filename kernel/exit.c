@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "drivers/tty.h"
 #include "fs/fdtable.h"
 #include "mm/mm.h"
 #include "printk.h"
@@ -92,6 +93,46 @@ init_died(int status)
 	kernel_halt(code);
 }
 
+static bool
+pgrp_has_stopped(int pgid)
+{
+	struct process *q;
+
+	list_for_each_entry(q, &all_processes, all_link)
+		if (q->pgid == pgid && q->state == PROC_ALIVE && q->stopped)
+			return true;
+	return false;
+}
+
+/*
+ * POSIX: a process group that the exit orphans and that has stopped
+ * members gets SIGHUP and SIGCONT, or its jobs would stay stopped forever
+ * with no shell left to continue them.  q is a member of the group; the
+ * group was kept alive by link, a member whose parent was outside it.
+ */
+static void
+hangup_if_orphaned(struct process *q, struct process *link)
+{
+	if (link->pgid == q->pgid || link->sid != q->sid)
+		return;
+	if (process_pgrp_orphaned(q) && pgrp_has_stopped(q->pgid)) {
+		kill_pgrp(q->pgid, 1 /* SIGHUP */, NULL);
+		kill_pgrp(q->pgid, 18 /* SIGCONT */, NULL);
+	}
+}
+
+static void
+kill_orphaned_pgrps(struct process *p)
+{
+	struct process *c;
+
+	if (p->parent)
+		hangup_if_orphaned(p, p->parent);
+	list_for_each_entry(c, &p->children, sibling)
+		if (c->state == PROC_ALIVE)
+			hangup_if_orphaned(c, p);
+}
+
 static void
 process_exit(struct process *p)
 {
@@ -101,6 +142,9 @@ process_exit(struct process *p)
 	itimers_stop(p);
 	if (p == init_process)
 		init_died(p->exit_status);
+	if (p->pid == p->sid)
+		tty_disassociate(p, true);
+	kill_orphaned_pgrps(p);
 	reparent_children(p);
 	if (!p->vfork_done) {
 		p->vfork_done = true;

@@ -272,7 +272,9 @@ process_pgrp_orphaned(struct process *p)
 	list_for_each_entry(q, &all_processes, all_link) {
 		if (q->pgid != p->pgid || q->state != PROC_ALIVE)
 			continue;
-		if (q->parent && q->parent->pgid != p->pgid &&
+		/* A dying or init parent does not keep the group joined. */
+		if (q->parent && q->parent->state == PROC_ALIVE &&
+		    q->parent != init_process && q->parent->pgid != p->pgid &&
 		    q->parent->sid == p->sid)
 			return false;
 	}

@@ -330,3 +330,7 @@ guest_stderr() {
 @test "differential: mm_brk as static-PIE" {
 	differential mm_brk.pie
 }
+
+@test "differential: proc_orphan_pgrp" {
+	differential proc_orphan_pgrp
+}
