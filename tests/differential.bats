@@ -334,3 +334,7 @@ guest_stderr() {
 @test "differential: proc_orphan_pgrp" {
 	differential proc_orphan_pgrp
 }
+
+@test "differential: mm_mremap" {
+	differential mm_mremap
+}

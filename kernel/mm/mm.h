@@ -91,6 +91,9 @@ int mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 	    unsigned int flags, struct file *f, uint64_t off, uint64_t *out);
 int mm_munmap(struct task *t, uint64_t addr, uint64_t len);
 int mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot);
+long mm_mremap(struct task *t, uint64_t old, uint64_t old_len,
+	       uint64_t new_len, unsigned int flags, uint64_t new_addr);
+long mm_mincore(struct task *t, uint64_t addr, uint64_t len, uint64_t vec);
 /* Map the stack of a new program: size bytes below top. */
 int mm_map_stack(struct task *t, uint64_t top, uint64_t size);
 /* brk(2): returns the new (or unchanged) break. */

@@ -467,3 +467,115 @@ mm_brk(struct task *t, uint64_t newbrk)
 	mm->brk = newbrk;
 	return mm->brk;
 }
+
+/*
+ * mremap: the old range must lie in one VMA.  Shrinking stays in place;
+ * growing stays in place when the range after it is free, and otherwise
+ * moves (with MREMAP_MAYMOVE) to a place this kernel picks, so the host
+ * is always told exactly where (MREMAP_FIXED).
+ */
+#define HOST_MREMAP_MAYMOVE 1
+#define HOST_MREMAP_FIXED 2
+
+static long
+host_mremap(struct task *t, uint64_t old, uint64_t old_len, uint64_t new_len,
+	    uint64_t to)
+{
+	if (to == old)
+		return host_task_syscall(t->host, SYS_mremap, old, old_len,
+					 new_len, 0, 0, 0);
+	return host_task_syscall(t->host, SYS_mremap, old, old_len, new_len,
+				 HOST_MREMAP_MAYMOVE | HOST_MREMAP_FIXED, to, 0);
+}
+
+/* Record the VMA v's range [old, old+old_len) as now at [to, to+new_len). */
+static int
+vma_move(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
+	 uint64_t new_len, uint64_t to)
+{
+	struct vma proto = *v;
+	struct vma *n;
+	int r;
+
+	proto.offset += old - v->start;
+	if (proto.file)
+		file_get(proto.file);
+	if ((r = vma_remove_range(mm, old, old + old_len)) < 0 ||
+	    (r = vma_remove_range(mm, to, to + new_len)) < 0)
+		goto out;
+	if ((n = vma_insert(mm, to, to + new_len, proto.prot, proto.flags,
+			    proto.kind)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	mm->committed -= vma_charge(n);
+	mem_committed -= vma_charge(n);
+	n->file = proto.file;
+	n->offset = proto.offset;
+	n->shared_id = proto.shared_id;
+	proto.file = NULL;
+	mm->committed += vma_charge(n);
+	mem_committed += vma_charge(n);
+out:
+	if (proto.file)
+		file_put(proto.file);
+	return r;
+}
+
+long
+mm_mremap(struct task *t, uint64_t old, uint64_t old_len, uint64_t new_len,
+	  unsigned int flags, uint64_t new_addr)
+{
+	struct mm *mm = t->mm;
+	uint64_t limit = host_task_size(), to = old;
+	struct vma *v;
+	long r;
+
+	if ((old & (PAGE_SIZE - 1)) || (flags & ~7u) ||
+	    ((flags & HOST_MREMAP_FIXED) && !(flags & HOST_MREMAP_MAYMOVE)))
+		return -EINVAL;
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (new_len == 0 || old_len == 0 || flags & 4 /* DONTUNMAP */)
+		return -EINVAL;
+	if ((v = vma_find(mm, old)) == NULL || old + old_len > v->end)
+		return -EFAULT;
+	if (flags & HOST_MREMAP_FIXED) {
+		to = new_addr;
+		if ((to & (PAGE_SIZE - 1)) || to + new_len > limit ||
+		    (to < old + old_len && old < to + new_len))
+			return -EINVAL;
+	} else if (new_len > old_len &&
+		   (old + new_len > limit ||
+		    !range_free(mm, old + old_len, old + new_len))) {
+		if (!(flags & HOST_MREMAP_MAYMOVE))
+			return -ENOMEM;
+		if ((to = find_free_top_down(mm, new_len, mm->mmap_base)) == 0)
+			return -ENOMEM;
+	}
+	if (new_len > old_len && vma_charge(v) &&
+	    mem_committed + (new_len - old_len) > mem_limit)
+		return -ENOMEM;
+	if ((r = host_mremap(t, old, old_len, new_len, to)) < 0)
+		return r;
+	if ((r = vma_move(mm, v, old, old_len, new_len, to)) < 0)
+		return r;
+	return (long)to;
+}
+
+/* mincore: residency is the host's to know; the range must be mapped. */
+long
+mm_mincore(struct task *t, uint64_t addr, uint64_t len, uint64_t vec)
+{
+	uint64_t end = addr + PAGE_ALIGN(len), at;
+	struct vma *v;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (end < addr || end > host_task_size())
+		return -ENOMEM;
+	for (at = addr; at < end; at = v->end)
+		if ((v = vma_find(t->mm, at)) == NULL)
+			return -ENOMEM;
+	return host_task_syscall(t->host, SYS_mincore, addr, len, vec, 0, 0, 0);
+}

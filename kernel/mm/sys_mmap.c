@@ -106,3 +106,15 @@ sys_msync(struct task *t, const uint64_t a[6])
 	}
 	return 0;
 }
+
+long
+sys_mremap(struct task *t, const uint64_t a[6])
+{
+	return mm_mremap(t, a[0], a[1], a[2], (unsigned int)a[3], a[4]);
+}
+
+long
+sys_mincore(struct task *t, const uint64_t a[6])
+{
+	return mm_mincore(t, a[0], a[1], a[2]);
+}
