@@ -324,3 +324,56 @@ sys_tgkill(struct task *t, const uint64_t a[6])
 		return -EINVAL;
 	return do_tkill(t, (int)a[0], (int)a[1], (int)a[2]);
 }
+
+/*
+ * rt_sigqueueinfo and rt_tgsigqueueinfo: the caller supplies the siginfo,
+ * but may not pretend to be the kernel or kill(2) when signalling others.
+ */
+static int
+user_queueinfo(struct task *t, uaddr_t uinfo, int sig, bool self,
+	       struct ksiginfo *info)
+{
+	if (copy_from_user(t, info, uinfo, sizeof(*info)) < 0)
+		return -EFAULT;
+	if (!self && (info->code >= 0 || info->code == K_SI_TKILL))
+		return -EPERM;
+	info->signo = sig;
+	return 0;
+}
+
+long
+sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
+{
+	struct process *p = process_find((int)a[0]);
+	int sig = (int)a[1], r;
+	struct ksiginfo info;
+
+	if (sig < 0 || sig > KNSIG)
+		return -EINVAL;
+	if (!p)
+		return -ESRCH;
+	if ((r = user_queueinfo(t, UADDR(a[2]), sig, p == t->proc, &info)) < 0)
+		return r;
+	if (!may_signal(t, p, sig))
+		return -EPERM;
+	return sig ? send_signal_process(p, sig, &info) : 0;
+}
+
+long
+sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
+{
+	struct task *target = task_find((int)a[1]);
+	int sig = (int)a[2], r;
+	struct ksiginfo info;
+
+	if (sig < 0 || sig > KNSIG || (int)a[0] <= 0 || (int)a[1] <= 0)
+		return -EINVAL;
+	if (!target || target->proc->pid != (int)a[0])
+		return -ESRCH;
+	if ((r = user_queueinfo(t, UADDR(a[3]), sig, target->proc == t->proc,
+				&info)) < 0)
+		return r;
+	if (!may_signal(t, target->proc, sig))
+		return -EPERM;
+	return sig ? send_signal_task(target, sig, &info) : 0;
+}

@@ -338,3 +338,7 @@ guest_stderr() {
 @test "differential: mm_mremap" {
 	differential mm_mremap
 }
+
+@test "differential: sig_queueinfo" {
+	differential sig_queueinfo
+}
