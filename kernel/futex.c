@@ -55,6 +55,8 @@ struct futex_waiter {
 	uint32_t bitset;
 	struct task *task;
 	bool woken;
+	bool pi;      /* waits for ownership (LOCK_PI), not for a wakeup */
+	bool granted; /* PI: the unlocker made this waiter the owner */
 };
 
 static struct list waiters = LIST_INIT(waiters);
@@ -84,6 +86,37 @@ key_eq(const struct futex_key *a, const struct futex_key *b)
 	return a->object == b->object && a->offset == b->offset;
 }
 
+/* Atomic compare-and-exchange of a guest futex word. */
+static int
+futex_cmpxchg(struct task *t, uint64_t uaddr, uint32_t expected, uint32_t new,
+	      uint32_t *old)
+{
+	return host_task_cmpxchg32(t->host, uaddr, expected, new, old);
+}
+
+/* Atomically apply fn to the word; *oldp gets the value it replaced. */
+static int
+futex_update(struct task *t, uint64_t uaddr,
+	     uint32_t (*fn)(uint32_t old, uint32_t arg), uint32_t arg,
+	     uint32_t *oldp)
+{
+	uint32_t old, seen;
+	int r, tries;
+
+	if (copy_from_user(t, &old, UADDR(uaddr), sizeof(old)) < 0)
+		return -EFAULT;
+	for (tries = 0; tries < 1000; tries++) {
+		if ((r = futex_cmpxchg(t, uaddr, old, fn(old, arg), &seen)) < 0)
+			return r;
+		if (seen == old) {
+			*oldp = old;
+			return 0;
+		}
+		old = seen;
+	}
+	return -EAGAIN;
+}
+
 /* Wake up to n waiters on key whose bitset matches; returns how many. */
 static int
 futex_wake_key(const struct futex_key *key, int n, uint32_t bitset)
@@ -94,7 +127,8 @@ futex_wake_key(const struct futex_key *key, int n, uint32_t bitset)
 	list_for_each_entry(w, &waiters, link) {
 		if (woken >= n)
 			break;
-		if (w->woken || !key_eq(&w->key, key) || !(w->bitset & bitset))
+		if (w->woken || w->pi || !key_eq(&w->key, key) ||
+		    !(w->bitset & bitset))
 			continue;
 		w->woken = true;
 		wake_up_task(w->task);
@@ -170,12 +204,26 @@ futex_requeue(struct task *t, uint64_t uaddr, int nwake, int nmove,
 	return woken + futex_requeue_key(&a, &b, nmove);
 }
 
+static unsigned int wake_op_code;
+
+static uint32_t
+wake_op_apply(uint32_t old, uint32_t oparg)
+{
+	switch (wake_op_code) {
+	case 0: return oparg;
+	case 1: return old + oparg;
+	case 2: return old | oparg;
+	case 3: return old & ~oparg;
+	default: return old ^ oparg;
+	}
+}
+
 /* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, oparg); wake uaddr; maybe uaddr2. */
 static long
 futex_wake_op(struct task *t, uint64_t uaddr, int n, uint64_t uaddr2, int n2,
 	      uint32_t op)
 {
-	uint32_t oparg = (op >> 12) & 0xfff, cmparg = op & 0xfff, old, new;
+	uint32_t oparg = (op >> 12) & 0xfff, cmparg = op & 0xfff, old;
 	unsigned int code = (op >> 28) & 7, cmp = (op >> 24) & 15;
 	struct futex_key a, b;
 	bool hit;
@@ -183,34 +231,151 @@ futex_wake_op(struct task *t, uint64_t uaddr, int n, uint64_t uaddr2, int n2,
 
 	if (op & (8u << 28))
 		oparg = oparg < 32 ? 1u << oparg : 0;
+	if (code > 4 || cmp > 5)
+		return -ENOSYS;
 	if ((r = futex_key(t, uaddr, &a)) < 0 ||
 	    (r = futex_key(t, uaddr2, &b)) < 0)
 		return r;
-	if (copy_from_user(t, &old, UADDR(uaddr2), sizeof(old)) < 0)
-		return -EFAULT;
-	switch (code) {
-	case 0: new = oparg; break;
-	case 1: new = old + oparg; break;
-	case 2: new = old | oparg; break;
-	case 3: new = old & ~oparg; break;
-	case 4: new = old ^ oparg; break;
-	default: return -ENOSYS;
-	}
-	if (copy_to_user(t, UADDR(uaddr2), &new, sizeof(new)) < 0)
-		return -EFAULT;
+	wake_op_code = code;
+	if ((r = futex_update(t, uaddr2, wake_op_apply, oparg, &old)) < 0)
+		return r;
 	switch (cmp) {
 	case 0: hit = old == cmparg; break;
 	case 1: hit = old != cmparg; break;
 	case 2: hit = (int32_t)old < (int32_t)cmparg; break;
 	case 3: hit = (int32_t)old <= (int32_t)cmparg; break;
 	case 4: hit = (int32_t)old > (int32_t)cmparg; break;
-	case 5: hit = (int32_t)old >= (int32_t)cmparg; break;
-	default: return -ENOSYS;
+	default: hit = (int32_t)old >= (int32_t)cmparg; break;
 	}
 	woken = futex_wake_key(&a, n, FUTEX_BITSET_ANY);
 	if (hit)
 		woken += futex_wake_key(&b, n2, FUTEX_BITSET_ANY);
 	return woken;
+}
+
+/*
+ * Priority-inheritance futexes: the word holds the owner's guest tid
+ * (FUTEX_WAITERS set while anyone sleeps for it), and the kernel hands
+ * the lock over to a waiter at unlock.  There are no priorities to
+ * inherit here, so "PI" is only the ownership protocol.
+ */
+static uint32_t
+set_bits(uint32_t old, uint32_t bits)
+{
+	return old | bits;
+}
+
+static struct futex_waiter *
+first_pi_waiter(const struct futex_key *key, struct futex_waiter *skip)
+{
+	struct futex_waiter *w;
+
+	list_for_each_entry(w, &waiters, link)
+		if (w != skip && w->pi && !w->woken && key_eq(&w->key, key))
+			return w;
+	return NULL;
+}
+
+/* Try to take a free PI lock: 1 taken, 0 busy, <0 error. */
+static int
+pi_try_take(struct task *t, uint64_t uaddr, uint32_t *word)
+{
+	uint32_t seen;
+	int r;
+
+	for (;;) {
+		if ((*word & FUTEX_TID_MASK) != 0)
+			return 0;
+		r = futex_cmpxchg(t, uaddr, *word,
+				  (uint32_t)t->tid | (*word & FUTEX_OWNER_DIED),
+				  &seen);
+		if (r < 0)
+			return r;
+		if (seen == *word)
+			return 1;
+		*word = seen;
+	}
+}
+
+/* Sleep on a PI futex until the lock is handed over or must be retried. */
+static int
+pi_wait(struct futex_waiter *w, int64_t deadline)
+{
+	int r = 0;
+
+	w->woken = w->granted = false;
+	list_add_tail(&w->link, &waiters);
+	while (!w->woken && r == 0)
+		r = sleep_on(NULL, deadline, "futex_pi");
+	list_del(&w->link);
+	if (w->woken)
+		return 0;
+	return r == -ETIMEDOUT ? -ETIMEDOUT : -ERESTARTNOINTR;
+}
+
+/* May sleep. */
+static long
+futex_lock_pi(struct task *t, uint64_t uaddr, int64_t deadline, bool trylock)
+{
+	struct futex_waiter w = { .bitset = FUTEX_BITSET_ANY, .task = t,
+				  .pi = true };
+	uint32_t word, old;
+	int r;
+
+	if ((r = futex_key(t, uaddr, &w.key)) < 0)
+		return r;
+	for (;;) {
+		if (copy_from_user(t, &word, UADDR(uaddr), sizeof(word)) < 0)
+			return -EFAULT;
+		if ((r = pi_try_take(t, uaddr, &word)) != 0)
+			return r < 0 ? r : 0;
+		if ((word & FUTEX_TID_MASK) == (uint32_t)t->tid)
+			return -EDEADLK;
+		if (trylock)
+			return -EAGAIN;
+		if (!task_find((int)(word & FUTEX_TID_MASK)))
+			return -ESRCH; /* the owner is gone and not robust */
+		if ((r = futex_update(t, uaddr, set_bits, FUTEX_WAITERS,
+				      &old)) < 0)
+			return r;
+		if ((r = pi_wait(&w, deadline)) < 0)
+			return r;
+		if (w.granted)
+			return 0;
+	}
+}
+
+static long
+futex_unlock_pi(struct task *t, uint64_t uaddr)
+{
+	struct futex_waiter *next;
+	struct futex_key key;
+	uint32_t word, seen, new;
+	int r;
+
+	if ((r = futex_key(t, uaddr, &key)) < 0)
+		return r;
+	if (copy_from_user(t, &word, UADDR(uaddr), sizeof(word)) < 0)
+		return -EFAULT;
+	for (;;) {
+		if ((word & FUTEX_TID_MASK) != (uint32_t)t->tid)
+			return -EPERM;
+		next = first_pi_waiter(&key, NULL);
+		new = 0;
+		if (next)
+			new = (uint32_t)next->task->tid |
+			      (first_pi_waiter(&key, next) ? FUTEX_WAITERS : 0);
+		if ((r = futex_cmpxchg(t, uaddr, word, new, &seen)) < 0)
+			return r;
+		if (seen == word)
+			break;
+		word = seen;
+	}
+	if (next) {
+		next->woken = next->granted = true;
+		wake_up_task(next->task);
+	}
+	return 0;
 }
 
 /* The timeout argument: relative for FUTEX_WAIT, absolute for the rest. */
@@ -272,6 +437,15 @@ sys_futex(struct task *t, const uint64_t a[6])
 				     cmd == FUTEX_CMP_REQUEUE, val3);
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(t, uaddr, (int)val, uaddr2, (int)a[3], val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_TRYLOCK_PI:
+		if ((r = futex_deadline(t, UADDR(a[3]), cmd, true,
+					&deadline)) < 0)
+			return r;
+		return futex_lock_pi(t, uaddr, deadline,
+				     cmd == FUTEX_TRYLOCK_PI);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(t, uaddr);
 	}
 	return -ENOSYS;
 }
@@ -299,21 +473,43 @@ futex_clear_child_tid(struct task *t)
 	t->clear_child_tid = 0;
 }
 
-/* Mark one robust futex whose owner is t as owner-died and wake a waiter. */
+/*
+ * Mark one robust futex whose owner is t as owner-died (atomically: the
+ * other threads are running) and wake a waiter.
+ */
 static int
 robust_release(struct task *t, uint64_t word_addr)
 {
-	uint32_t word, new;
+	uint32_t word, seen;
+	int r;
 
 	if (copy_from_user(t, &word, UADDR(word_addr), 4) < 0)
 		return -EFAULT;
-	if ((word & FUTEX_TID_MASK) != (uint32_t)t->tid)
-		return 0;
-	new = (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
-	if (copy_to_user(t, UADDR(word_addr), &new, 4) < 0)
-		return -EFAULT;
-	if (word & FUTEX_WAITERS)
+	for (;;) {
+		if ((word & FUTEX_TID_MASK) != (uint32_t)t->tid)
+			return 0;
+		r = futex_cmpxchg(t, word_addr, word,
+				  (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED,
+				  &seen);
+		if (r < 0)
+			return r;
+		if (seen == word)
+			break;
+		word = seen;
+	}
+	if (word & FUTEX_WAITERS) {
+		struct futex_key key;
+		struct futex_waiter *w;
+
+		if (futex_key(t, word_addr, &key) < 0)
+			return 0;
+		if ((w = first_pi_waiter(&key, NULL)) != NULL) {
+			/* A PI waiter retries the lock, now ownerless. */
+			w->woken = true;
+			wake_up_task(w->task);
+		}
 		futex_wake_addr(t, word_addr);
+	}
 	return 0;
 }
 

@@ -342,3 +342,7 @@ guest_stderr() {
 @test "differential: sig_queueinfo" {
 	differential sig_queueinfo
 }
+
+@test "differential: thread_pi_mutex" {
+	differential thread_pi_mutex
+}

@@ -113,6 +113,14 @@ long host_task_syscall(struct host_task *ht, long nr, uint64_t a0, uint64_t a1,
 uint64_t host_task_scratch(const struct host_task *ht);
 
 /*
+ * Atomically replace the guest word at addr with new if it holds expected
+ * (the guest process runs the instruction, so its other threads see an
+ * atomic update).  *old gets the value found.  0 or -EFAULT.
+ */
+int host_task_cmpxchg32(struct host_task *ht, uint64_t addr, uint32_t expected,
+			uint32_t new, uint32_t *old);
+
+/*
  * Map the kernel's host fd (a page-cache memfd) into the stopped task's
  * process at addr (MAP_FIXED is implied).  The result of the host mmap.
  */

@@ -8,7 +8,8 @@
  * program around it and points the registers at the guest's entry.
  *
  * What remains of it in each guest process is the syscall gadget at
- * STUB_BASE, which the kernel uses to run host syscalls there, the
+ * STUB_BASE, which the kernel uses to run host syscalls there, a
+ * compare-and-exchange gadget for atomic updates of guest words, the
  * scratch page, and one host fd: a unix socket on which the kernel sends
  * the page-cache memfds it maps into the guest.  The guest cannot use it:
  * every guest syscall naming an fd is served by the kernel.  Freestanding:
@@ -23,6 +24,10 @@ __asm__(".section .text.gadget,\"ax\",@progbits\n"
 	".globl stub_gadget\n"
 	"stub_gadget:\n"
 	"	syscall\n"
+	"	int3\n"
+	"	.balign 16\n"
+	"stub_cmpxchg_gadget:\n"
+	"	lock cmpxchgl %esi, (%rdi)\n"
 	"	int3\n"
 	".text\n");
 

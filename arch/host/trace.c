@@ -318,6 +318,49 @@ host_task_syscall(struct host_task *ht, long nr, uint64_t a0, uint64_t a1,
 	return (long)r.rax;
 }
 
+/*
+ * Compare-and-exchange a 32-bit guest word, run by the guest process
+ * itself so it is atomic against the guest's other threads.  *old gets the
+ * value found.  0, or -EFAULT if the word is not writable memory.
+ */
+int
+host_task_cmpxchg32(struct host_task *ht, uint64_t addr, uint32_t expected,
+		    uint32_t new, uint32_t *old)
+{
+	struct pt_regs r = ht->regs;
+	int status, sig;
+	long e;
+
+	r.rip = STUB_CMPXCHG_GADGET;
+	r.rax = expected;
+	r.rsi = new;
+	r.rdi = addr;
+	r.orig_rax = (uint64_t)-1;
+	ht->host_regs_stale = true;
+	if ((e = xptrace(PTRACE_SETREGS, ht->tid, NULL, &r)) < 0 ||
+	    (e = xptrace(PTRACE_CONT, ht->tid, NULL, NULL)) < 0)
+		return (int)e;
+	for (;;) {
+		if ((e = wait_tid(ht->tid, &status)) < 0)
+			return (int)e;
+		if (!WIFSTOPPED(status)) {
+			ht->dead = true;
+			return -ESRCH;
+		}
+		sig = WSTOPSIG(status);
+		if ((status >> 16) == 0 && sig == SIGTRAP)
+			break;
+		if ((status >> 16) == 0 && (sig == SIGSEGV || sig == SIGBUS))
+			return -EFAULT; /* suppressed when the task resumes */
+		if ((e = xptrace(PTRACE_CONT, ht->tid, NULL, NULL)) < 0)
+			return (int)e;
+	}
+	if ((e = xptrace(PTRACE_GETREGS, ht->tid, NULL, &r)) < 0)
+		return (int)e;
+	*old = (uint32_t)r.rax;
+	return 0;
+}
+
 uint64_t
 host_task_scratch(const struct host_task *ht)
 {
