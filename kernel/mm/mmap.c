@@ -18,6 +18,7 @@
 #include "fs/vfs.h"
 #include "host/host.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 #include "printk.h"
 #include "task.h"
 
@@ -43,6 +44,25 @@ vma_charge(const struct vma *v)
 	return v->end - v->start;
 }
 
+/*
+ * Shared mappings of a writable file: the page cache writes such files
+ * back as a whole (it cannot see which pages the guest stored to), so it
+ * counts them.  delta +1 when a VMA starts to exist, -1 when it goes.
+ */
+static void
+vma_track_shared(struct vma *v, int delta)
+{
+	struct page_cache *pc;
+
+	if (!v->file || !(v->flags & K_MAP_SHARED) || !FMODE_WRITE(v->file))
+		return;
+	if ((pc = v->file->inode->pcache) == NULL)
+		return;
+	if (delta < 0)
+		pagecache_sync(pc);
+	pagecache_map_shared(pc, delta);
+}
+
 struct mm *
 mm_alloc(void)
 {
@@ -61,6 +81,7 @@ vma_free(struct mm *mm, struct vma *v)
 	mm->committed -= vma_charge(v);
 	mem_committed -= vma_charge(v);
 	list_del(&v->link);
+	vma_track_shared(v, -1);
 	if (v->file)
 		file_put(v->file);
 	free(v);
@@ -88,6 +109,7 @@ mm_copy(const struct mm *src)
 		*n = *v;
 		if (n->file)
 			file_get(n->file);
+		vma_track_shared(n, 1);
 		list_add_tail(&n->link, &mm->vmas);
 		mm->committed += vma_charge(n);
 	}
@@ -202,6 +224,7 @@ vma_split(struct mm *mm, uint64_t addr)
 	n->offset += addr - v->start;
 	if (n->file)
 		file_get(n->file);
+	vma_track_shared(n, 1);
 	v->end = addr;
 	list_add(&n->link, &v->link);
 	return 0;
@@ -356,6 +379,7 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 	if (f) {
 		v->file = file_get(f);
 		v->offset = off;
+		vma_track_shared(v, 1);
 	} else if (type == K_MAP_SHARED) {
 		static uint64_t next_shared_id = 1;
 
@@ -514,6 +538,7 @@ vma_move(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 	n->offset = proto.offset;
 	n->shared_id = proto.shared_id;
 	proto.file = NULL;
+	vma_track_shared(n, 1);
 	mm->committed += vma_charge(n);
 	mem_committed += vma_charge(n);
 out:

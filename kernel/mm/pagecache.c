@@ -10,6 +10,13 @@
  *
  * Loading goes in runs of missing pages, up to PC_RUN bytes at a time, so
  * a sequential read costs one backing-store read per run.
+ *
+ * Writes go through: write(2) stores into the memfd and hands the same
+ * bytes to the backing store at once, so a full disk is reported to the
+ * writer, not lost later.  Stores through shared writable mappings reach
+ * the memfd only; they are written back at msync, fsync, sync, munmap and
+ * unmount, by writing every loaded page of such files (the host does not
+ * tell us which pages a guest dirtied).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,8 @@ struct page_cache {
 	uint64_t size;	     /* the memfd's length */
 	uint64_t npages;     /* pages the bitmap covers */
 	uint8_t *loaded;     /* one bit per page */
+	int shared_maps;     /* shared writable mappings now */
+	bool mapped_dirty;   /* had one since the last write-back */
 };
 
 struct page_cache *
@@ -191,4 +200,115 @@ pagecache_mmap_fd(struct page_cache *pc, uint64_t off, uint64_t len)
 	if (r < 0)
 		return r;
 	return pc->memfd;
+}
+
+/* Load the partly covered first and last pages of a write at [off, end). */
+static int
+load_edges(struct page_cache *pc, uint64_t off, uint64_t end)
+{
+	int r = 0;
+
+	if (off & (PAGE_SIZE - 1))
+		r = pagecache_load(pc, PAGE_ALIGN_DOWN(off), PAGE_SIZE);
+	if (r == 0 && (end & (PAGE_SIZE - 1)))
+		r = pagecache_load(pc, PAGE_ALIGN_DOWN(end), PAGE_SIZE);
+	return r;
+}
+
+ssize_t
+pagecache_write(struct page_cache *pc, struct uio *u, uint64_t *pos)
+{
+	size_t want = uio_left(u), done = 0;
+	uint64_t end = *pos + want;
+	char *buf;
+	int r;
+
+	if (!pc->ops->writeback)
+		return -EROFS;
+	if (want == 0)
+		return 0;
+	if (end < *pos)
+		return -EFBIG;
+	if ((r = load_edges(pc, *pos, end)) < 0)
+		return r;
+	if (end > pc->size && (r = pagecache_resize(pc, end)) < 0)
+		return r;
+	if ((buf = malloc(want < PC_COPY ? want : PC_COPY)) == NULL)
+		return -ENOMEM;
+	while (done < want) {
+		size_t chunk = want - done < PC_COPY ? want - done : PC_COPY;
+		ssize_t w;
+
+		if ((r = uio_in(u, buf, chunk)) < 0)
+			break;
+		if ((r = pc->ops->writeback(pc->inode, *pos, buf, chunk)) < 0)
+			break;
+		w = host_pwrite(pc->memfd, buf, chunk, *pos);
+		if (w != (ssize_t)chunk) {
+			r = w < 0 ? (int)w : -EIO;
+			break;
+		}
+		mark_loaded(pc, PAGE_ALIGN(*pos) / PAGE_SIZE,
+			    (PAGE_ALIGN_DOWN(*pos + chunk) -
+			     PAGE_ALIGN(*pos)) / PAGE_SIZE);
+		*pos += chunk;
+		done += chunk;
+		if (*pos > pc->inode->size)
+			pc->inode->size = *pos;
+	}
+	free(buf);
+	if (pc->size > pc->inode->size)
+		pagecache_resize(pc, pc->inode->size);
+	return done ? (ssize_t)done : r;
+}
+
+/* Write every loaded page back: shared writable mappings may have
+ * changed any of them.  May sleep. */
+static int
+writeback_loaded(struct page_cache *pc)
+{
+	uint64_t p, n, off, len;
+	char *buf;
+	int r = 0;
+
+	if ((buf = malloc(PC_RUN)) == NULL)
+		return -ENOMEM;
+	for (p = 0; p < pc->npages && r == 0; p += n ? n : 1) {
+		for (n = 0; p + n < pc->npages && page_loaded(pc, p + n) &&
+			    n < PC_RUN / PAGE_SIZE;
+		     n++)
+			;
+		if (n == 0)
+			continue;
+		off = p * PAGE_SIZE;
+		len = n * PAGE_SIZE;
+		if (off + len > pc->size)
+			len = pc->size - off;
+		if (host_pread(pc->memfd, buf, len, off) != (ssize_t)len)
+			r = -EIO;
+		else
+			r = pc->ops->writeback(pc->inode, off, buf, len);
+	}
+	free(buf);
+	return r;
+}
+
+int
+pagecache_sync(struct page_cache *pc)
+{
+	int r;
+
+	if (!pc || !pc->mapped_dirty || !pc->ops->writeback)
+		return 0;
+	if ((r = writeback_loaded(pc)) == 0)
+		pc->mapped_dirty = pc->shared_maps > 0;
+	return r;
+}
+
+void
+pagecache_map_shared(struct page_cache *pc, int delta)
+{
+	pc->shared_maps += delta;
+	if (delta > 0)
+		pc->mapped_dirty = true;
 }

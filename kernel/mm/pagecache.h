@@ -37,4 +37,15 @@ int pagecache_mmap_fd(struct page_cache *pc, uint64_t off, uint64_t len);
 /* The file's size changed (truncate, or growth by the store). */
 int pagecache_resize(struct page_cache *pc, uint64_t size);
 
+/*
+ * write(2) through the cache: into the memfd and, at once, to the backing
+ * store (a full disk fails the write).  Grows inode->size.  May sleep.
+ */
+ssize_t pagecache_write(struct page_cache *pc, struct uio *u, uint64_t *pos);
+
+/* Write back what shared writable mappings may have changed.  May sleep. */
+int pagecache_sync(struct page_cache *pc);
+/* A shared writable mapping of the file appeared (+1) or went (-1). */
+void pagecache_map_shared(struct page_cache *pc, int delta);
+
 #endif
