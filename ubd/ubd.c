@@ -15,12 +15,14 @@
 #include "fs/devtmpfs.h"
 #include "fs/vfs.h"
 #include "printk.h"
+#include "ubd/cow.h"
 #include "ubd/ubd.h"
 #include "ubd/ubd_host.h"
 
 struct ubd {
 	struct bdev bdev;
-	int fd;
+	int fd;		 /* the image, or -1 for a COW disk */
+	struct cow *cow; /* a COW overlay over a read-only image */
 	bool sync;
 	const char *file;
 };
@@ -32,18 +34,9 @@ ubd_read(struct bdev *bd, uint64_t off, void *buf, size_t len)
 {
 	struct ubd *u = bd->priv;
 
+	if (u->cow)
+		return cow_read(u->cow, off, buf, len);
 	return ubd_host_pread(u->fd, buf, len, off);
-}
-
-static int
-ubd_write(struct bdev *bd, uint64_t off, const void *buf, size_t len)
-{
-	struct ubd *u = bd->priv;
-	int r = ubd_host_pwrite(u->fd, buf, len, off);
-
-	if (r == 0 && u->sync)
-		r = ubd_host_fsync(u->fd);
-	return r;
 }
 
 static int
@@ -51,7 +44,24 @@ ubd_flush(struct bdev *bd)
 {
 	struct ubd *u = bd->priv;
 
+	if (u->cow)
+		return cow_flush(u->cow);
 	return ubd_host_fsync(u->fd);
+}
+
+static int
+ubd_write(struct bdev *bd, uint64_t off, const void *buf, size_t len)
+{
+	struct ubd *u = bd->priv;
+	int r;
+
+	if (u->cow)
+		r = cow_write(u->cow, off, buf, len);
+	else
+		r = ubd_host_pwrite(u->fd, buf, len, off);
+	if (r == 0 && u->sync)
+		r = ubd_flush(bd);
+	return r;
 }
 
 static const struct bdev_ops ubd_ops = {
@@ -59,6 +69,23 @@ static const struct bdev_ops ubd_ops = {
 	.write = ubd_write,
 	.flush = ubd_flush,
 };
+
+/* An existing file that starts with the COW magic is an overlay. */
+static bool
+ubd_is_cow(const char *path)
+{
+	char magic[8];
+	uint64_t size;
+	int fd;
+	bool yes;
+
+	if (ubd_host_open(path, true, true, &fd, &size) < 0)
+		return false;
+	yes = size >= 4096 && ubd_host_pread(fd, magic, 8, 0) == 0 &&
+	      memcmp(magic, "UMKCOW1\n", 8) == 0;
+	ubd_host_close(fd);
+	return yes;
+}
 
 static int
 ubd_open_one(int n, const struct ubd_spec *s)
@@ -68,11 +95,15 @@ ubd_open_one(int n, const struct ubd_spec *s)
 	uint64_t size;
 	int r;
 
-	if (s->backing) {
-		fprintf(stderr, "vmlinux: ubd%d: copy-on-write images are not "
-				"supported yet (%s,%s)\n",
-			n, s->file, s->backing);
-		return -EINVAL;
+	if (s->backing || ubd_is_cow(s->file)) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "ubd%d", n);
+		if ((r = cow_open(name, s->file, s->backing,
+				  s->flags & UBD_SHARED, &u->cow, &size)) < 0)
+			return r;
+		u->fd = -1;
+		goto opened;
 	}
 	r = ubd_host_open(s->file, ro, s->flags & UBD_SHARED, &u->fd, &size);
 	if (r == -EBUSY) {
@@ -86,6 +117,7 @@ ubd_open_one(int n, const struct ubd_spec *s)
 			s->file, strerror(-r));
 		return r;
 	}
+opened:
 	u->file = s->file;
 	u->sync = s->flags & UBD_SYNC;
 	u->bdev.ops = &ubd_ops;
@@ -124,11 +156,16 @@ ubd_release_all(void)
 	int i;
 
 	for (i = 0; i < MAX_UBD; i++) {
-		if (disks[i].fd < 0 || !disks[i].file)
+		if (!disks[i].file)
 			continue;
 		if (!disks[i].bdev.read_only)
-			ubd_host_fsync(disks[i].fd);
-		ubd_host_close(disks[i].fd);
+			ubd_flush(&disks[i].bdev);
+		if (disks[i].cow)
+			cow_close(disks[i].cow);
+		else
+			ubd_host_close(disks[i].fd);
+		disks[i].cow = NULL;
 		disks[i].fd = -1;
+		disks[i].file = NULL;
 	}
 }

@@ -3,6 +3,9 @@
  * Tiny wrappers that return -errno and retry EINTR and short transfers.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -80,4 +83,52 @@ void
 ubd_host_close(int fd)
 {
 	close(fd);
+}
+
+int
+ubd_host_create(const char *path, int *fdp)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(fd);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int
+ubd_host_stat(int fd, struct ubd_host_stat *out)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	out->size = (uint64_t)st.st_size;
+	out->mtime = st.st_mtim.tv_sec;
+	return 0;
+}
+
+int
+ubd_host_realpath(const char *path, char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+
+	if (!realpath(path, tmp))
+		return -errno;
+	if (strlen(tmp) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, tmp);
+	return 0;
+}
+
+bool
+ubd_host_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
 }
