@@ -218,8 +218,17 @@ static const struct file_ops devtty_fops = { .open = devtty_open };
 struct file *
 console_open_initial(void)
 {
-	struct file *f = file_alloc(NULL, &console_fops, O_RDWR);
+	struct super_block *dev = devtmpfs_super();
+	struct inode *node = NULL;
+	struct file *f;
 
+	/* The /dev/console node, so fstat and /proc see a real device. */
+	if (dev && dev->root->inode->i_op->lookup(dev->root->inode, "console",
+						  7, &node) < 0)
+		node = NULL;
+	f = file_alloc(node, &console_fops, O_RDWR);
+	if (node)
+		inode_put(node);
 	if (f == NULL)
 		return NULL;
 	if (console_open(NULL, f) < 0) {

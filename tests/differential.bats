@@ -346,3 +346,7 @@ guest_stderr() {
 @test "differential: thread_pi_mutex" {
 	differential thread_pi_mutex
 }
+
+@test "differential: stat_fd_kinds" {
+	differential stat_fd_kinds
+}

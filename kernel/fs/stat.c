@@ -62,20 +62,55 @@ fill_stat(struct inode *inode, struct stat_k *st)
 	st->ctime_nsec = inode->ctime.nsec;
 }
 
+/*
+ * The inode a stat call names: a path, or, with AT_EMPTY_PATH and "", the
+ * fd itself, which may have no path at all (a pipe).  A new reference.
+ */
+static int
+stat_inode(struct task *t, int dirfd, uaddr_t upath, int flags,
+	   struct inode **out)
+{
+	struct file *f;
+	struct path p;
+	char *name;
+	int err = 0, r;
+
+	if (flags & AT_EMPTY_PATH_K) {
+		if ((name = getname_empty_ok(t, upath, &err)) == NULL)
+			return err;
+		r = name[0] == 0;
+		putname(name);
+		if (r && dirfd != AT_FDCWD_K) {
+			if ((f = fd_get(t, dirfd)) == NULL)
+				return -EBADF;
+			r = f->inode ? 0 : -EBADF;
+			if (f->inode)
+				*out = inode_get(f->inode);
+			file_put(f);
+			return r;
+		}
+	}
+	if ((r = user_path_at(t, dirfd, upath, flags, &p)) < 0)
+		return r;
+	*out = inode_get(p.dentry->inode);
+	path_put(&p);
+	return 0;
+}
+
 static long
 stat_at(struct task *t, int dirfd, uaddr_t upath, uaddr_t ubuf, int flags)
 {
+	struct inode *inode;
 	struct stat_k st;
-	struct path p;
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW_K | AT_NO_AUTOMOUNT_K |
 		      AT_EMPTY_PATH_K))
 		return -EINVAL;
-	if ((r = user_path_at(t, dirfd, upath, flags, &p)) < 0)
+	if ((r = stat_inode(t, dirfd, upath, flags, &inode)) < 0)
 		return r;
-	fill_stat(p.dentry->inode, &st);
-	path_put(&p);
+	fill_stat(inode, &st);
+	inode_put(inode);
 	return copy_to_user(t, ubuf, &st, sizeof(st));
 }
 
@@ -106,6 +141,10 @@ sys_fstat(struct task *t, const uint64_t a[6])
 
 	if (!f)
 		return -EBADF;
+	if (!f->inode) {
+		file_put(f);
+		return -EBADF;
+	}
 	fill_stat(f->inode, &st);
 	file_put(f);
 	return copy_to_user(t, UADDR(a[1]), &st, sizeof(st));
@@ -141,7 +180,6 @@ sys_statx(struct task *t, const uint64_t a[6])
 	int flags = (int)a[2];
 	struct statx_k sx;
 	struct inode *inode;
-	struct path p;
 	int r;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW_K | AT_NO_AUTOMOUNT_K |
@@ -151,11 +189,10 @@ sys_statx(struct task *t, const uint64_t a[6])
 		return -EINVAL;
 	if ((uint32_t)a[3] & 0x80000000u)
 		return -EINVAL;
-	if ((r = user_path_at(t, (int)a[0], UADDR(a[1]),
-			      flags & (AT_SYMLINK_NOFOLLOW_K | AT_EMPTY_PATH_K),
-			      &p)) < 0)
+	if ((r = stat_inode(t, (int)a[0], UADDR(a[1]),
+			    flags & (AT_SYMLINK_NOFOLLOW_K | AT_EMPTY_PATH_K),
+			    &inode)) < 0)
 		return r;
-	inode = p.dentry->inode;
 	if (inode->i_op && inode->i_op->getattr)
 		inode->i_op->getattr(inode);
 	memset(&sx, 0, sizeof(sx));
@@ -176,7 +213,7 @@ sys_statx(struct task *t, const uint64_t a[6])
 	sx.rdev_minor = k_minor(inode->rdev);
 	sx.dev_major = k_major(inode->sb->dev);
 	sx.dev_minor = k_minor(inode->sb->dev);
-	path_put(&p);
+	inode_put(inode);
 	return copy_to_user(t, UADDR(a[4]), &sx, sizeof(sx));
 }
 
