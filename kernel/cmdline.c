@@ -27,7 +27,7 @@ const char cmdline_usage[] =
 	"  init=PATH       run PATH as init (default /sbin/init, /etc/init,\n"
 	"                  /bin/init, /bin/sh)\n"
 	"  quiet           only warnings and errors on the console\n"
-	"  loglevel=N      console log level 0-7\n"
+	"  loglevel=N      console log level 0-8 (8: every syscall)\n"
 	"  mode=BACKEND    interception: auto (default) or ptrace\n"
 	"  cpus=1|all      run the kernel and its guests on one host CPU\n"
 	"                  (default: fastest syscalls) or on all of them\n"
@@ -87,7 +87,9 @@ parse_ubd(const char *word, struct boot_params *bp, char *err, size_t errlen)
 	int n;
 
 	if (*p >= '0' && *p <= '9') {
-		n = (int)strtol(p, (char **)&p, 10);
+		long v = strtol(p, (char **)&p, 10);
+
+		n = v >= 0 && v < MAX_UBD ? (int)v : MAX_UBD;
 	} else if (*p >= 'a' && *p <= 'z') {
 		n = *p - 'a';
 		p++;
@@ -176,13 +178,33 @@ key_is(const char *word, const char *key)
 	return strncmp(word, key, n) == 0 && word[n] == '=';
 }
 
+/* con=, conN=, ssl=, sslN=: UML's channel options. */
+static bool
+uml_console_key(const char *w)
+{
+	const char *p;
+
+	if (strncmp(w, "con", 3) == 0)
+		p = w + 3;
+	else if (strncmp(w, "ssl", 3) == 0)
+		p = w + 3;
+	else
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '=';
+}
+
 static int
 parse_key(const char *w, struct boot_params *bp, char *err, size_t errlen)
 {
 	const char *v = strchr(w, '=') + 1;
 
-	if (strncmp(w, "ubd", 3) == 0 && w[3] && w[3] != '=')
-		return parse_ubd(w, bp, err, errlen);
+	if (strncmp(w, "ubd", 3) == 0)
+		return w[3] == '=' ? fail(err, errlen,
+					  "%s: say which disk (ubd0=, ubd1= …)",
+					  w)
+				   : parse_ubd(w, bp, err, errlen);
 	if (key_is(w, "mem")) {
 		if ((bp->mem = cmdline_parse_size(v)) == 0)
 			return fail(err, errlen, "%s: bad memory size", w);
@@ -222,8 +244,7 @@ parse_key(const char *w, struct boot_params *bp, char *err, size_t errlen)
 		bp->hostfs = v;
 		return *v ? 0 : fail(err, errlen, "%s: no directory given", w);
 	}
-	if (strncmp(w, "con", 3) == 0 || strncmp(w, "ssl", 3) == 0 ||
-	    key_is(w, "umid"))
+	if (uml_console_key(w) || key_is(w, "umid") || key_is(w, "console"))
 		return 0; /* UML console/id options: the console is stdio */
 	if (strchr(w, '.') && strchr(w, '.') < strchr(w, '='))
 		return 0; /* module.param=value: no modules here */

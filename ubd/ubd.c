@@ -96,7 +96,7 @@ ubd_open_one(int n, const struct ubd_spec *s)
 	int r;
 
 	if (s->backing || ubd_is_cow(s->file)) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "ubd%d", n);
 		if ((r = cow_open(name, s->file, s->backing,
