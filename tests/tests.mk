@@ -3,6 +3,7 @@
 #
 #   guest-progs   tests/guest/bin/NAME, static, one per tests/guest/NAME.c
 #   test-image    $(TEST_IMAGE): busybox + /tests/NAME + /testdata, for bats
+#   debian-image  $(DEBIAN_IMAGE): Debian bookworm, for tests/debian.bats
 #   guest-check   run every guest program natively; all must pass
 #   bats          run the bats suites (BATS_FLAGS, e.g. --filter-tags boot)
 #   test-clean    remove the guest programs and the test images
@@ -21,15 +22,22 @@ GUEST_BINS    := $(patsubst tests/guest/%.c,tests/guest/bin/%,$(GUEST_SRCS))
 # A few programs again as static-PIE, which the loader places itself.
 GUEST_PIE     := proc_args sig_handler thread_create_join mm_brk
 GUEST_BINS    += $(patsubst %,tests/guest/bin/%.pie,$(GUEST_PIE))
+# Robustness programs: run only inside the guest, never natively.
+ROBUST_SRCS   := $(wildcard tests/robust/*.c)
+GUEST_BINS    += $(patsubst tests/robust/%.c,tests/guest/bin/%,$(ROBUST_SRCS))
 
 TEST_IMAGE_DIR := build/test
 TEST_IMAGE     := $(TEST_IMAGE_DIR)/rootfs.img
 
-TEST_DEPS := guest-progs test-image
+TEST_DEPS := guest-progs test-image debian-image
 
 guest-progs: $(GUEST_BINS)
 
 tests/guest/bin/%: tests/guest/%.c tests/guest/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $<
+
+tests/guest/bin/%: tests/robust/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $<
 
@@ -45,6 +53,28 @@ $(TEST_IMAGE): $(GUEST_BINS) tools/mkrootfs tests/helpers/mkimage \
 		tests/helpers/image-hook.sh
 	tests/helpers/mkimage $@ tests/guest/bin
 
+# The Debian image: tools/mkrootfs debian, with mmdebstrap's tarball kept in
+# $(DEBIAN_CACHE) and reused while the package list and mirror stay the same,
+# so a change to mkrootfs costs an unpack and mke2fs (a minute), not a
+# download.  The first build needs the network.  If it fails, make carries
+# on: $(DEBIAN_IMAGE).error says why, and debian.bats skips its tests (or
+# fails them in CI); the next make tries again.
+DEBIAN_IMAGE := $(TEST_IMAGE_DIR)/debian.img
+DEBIAN_CACHE := $(TEST_IMAGE_DIR)/debian-cache
+
+debian-image: $(DEBIAN_IMAGE)
+
+$(DEBIAN_IMAGE): tools/mkrootfs
+	@mkdir -p $(dir $@)
+	@rm -f $@.error
+	@echo "  MKROOTFS debian $@"
+	@if tools/mkrootfs debian $@ --cache $(DEBIAN_CACHE) 2>$@.log; then \
+		chmod 644 $@; \
+	else \
+		mv -f $@.log $@.error; cat $@.error >&2; \
+		echo "debian-image: not built: tests/debian.bats will skip" >&2; \
+	fi
+
 guest-check: $(GUEST_BINS)
 	tests/helpers/run-native tests/guest/bin
 
@@ -54,4 +84,4 @@ bats: $(TEST_DEPS)
 test-clean:
 	rm -rf tests/guest/bin $(TEST_IMAGE_DIR)
 
-.PHONY: guest-progs test-image guest-check bats test-clean
+.PHONY: guest-progs test-image debian-image guest-check bats test-clean
