@@ -105,3 +105,10 @@ run: vmlinux $(IMAGE)
 	./vmlinux ubd0=$(IMAGE)
 
 .PHONY: test test-asan asan image run
+
+# Benchmarks against native and User-Mode Linux: docs/BENCHMARKS.md
+# (make bench BENCH_FLAGS=--quick for a short run).
+bench: vmlinux image
+	tools/bench/run $(BENCH_FLAGS)
+
+.PHONY: bench
