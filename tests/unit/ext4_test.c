@@ -27,16 +27,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "fs/ext4/crc.c"
-#include "fs/ext4/cache.c"
-#include "fs/ext4/super.c"
-#include "fs/ext4/inode.c"
-#include "fs/ext4/extents.c"
-#include "fs/ext4/indirect.c"
-#include "fs/ext4/inline.c"
-#include "fs/ext4/data.c"
-#include "fs/ext4/dir.c"
-#include "fs/ext4/htree.c"
+#include "ext4_driver.h"
 
 #include "unit.h"
 
@@ -1027,7 +1018,7 @@ test_errors(void)
 	ext4_iput(dir);
 	unmount_file(&fb, fs);
 
-	/* Read-write is refused until there is a write path. */
+	/* A device that refuses writes refuses a read-write mount. */
 	CHECK_EQ(file_bdev_open(&fb, wpath("ext4-1k.img")), 0);
 	fb.bd.read_only = false;
 	fs = NULL;

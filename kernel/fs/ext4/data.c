@@ -4,8 +4,8 @@
  * ext4_map_blocks() sends a lookup to the extent tree (extents.c) or to the
  * ext2/3 indirect map (indirect.c) according to the inode's flags.  Reads
  * go by runs: a mapped run is read from the device straight into the
- * caller's buffer (file data does not pass through the block cache); holes
- * and unwritten extents are zero-filled.  Inline-data inodes are read from
+ * caller's buffer (file data does not pass through the block cache, but
+ * directory blocks do); holes and unwritten extents are zero-filled.  Inline-data inodes are read from
  * the inode itself (inline.c).
  *
  * Symlinks are fast (target in i_block, no blocks), inline, or slow (target
@@ -93,6 +93,26 @@ data_read_fast_symlink(struct ext4_fs *fs, struct ext4_inode *inode,
 	return (ssize_t)len;
 }
 
+/*
+ * Directory blocks are metadata: the cache may hold newer contents than
+ * the disk, so they are read through it, a block at a time.
+ */
+static ssize_t
+data_read_cached(struct ext4_fs *fs, uint64_t pblk, uint64_t in_blk,
+		 uint8_t *buf, uint64_t len)
+{
+	struct ext4_buf *b;
+	uint64_t n;
+	int err;
+
+	if ((err = ext4_bread(fs, pblk, &b)) < 0)
+		return err;
+	n = fs->block_size - in_blk < len ? fs->block_size - in_blk : len;
+	memcpy(buf, b->data + in_blk, n);
+	ext4_brelse(fs, b);
+	return (ssize_t)n;
+}
+
 /* Read one run at offset: at most len bytes, at least one. */
 static ssize_t
 data_read_run(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t offset,
@@ -115,6 +135,8 @@ data_read_run(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t offset,
 		memset(buf, 0, n);
 		return (ssize_t)n;
 	}
+	if (ext4_inode_is_dir(inode))
+		return data_read_cached(fs, map.pblk, in_blk, buf, n);
 	err = bdev_read(fs->bd, (map.pblk << fs->log_block_size) + in_blk, buf,
 			n);
 	if (err < 0) {

@@ -49,20 +49,11 @@ static const uint8_t dir_dtype[EXT4_FT_MAX] = {
 #define DIR_INLINE_POS_DOT 0
 #define DIR_INLINE_POS_DOTDOT 1
 
-/* A checked directory record. */
-struct dir_entry {
-	uint32_t ino;
-	size_t rec_len;
-	size_t name_len;
-	unsigned int d_type;
-	const char *name;
-};
-
 /*
  * Called for each live entry at position pos.  Nonzero stops the walk and
  * is returned by dir_iterate() (with *pos left at this entry).
  */
-typedef int (*dir_visit_t)(void *arg, const struct dir_entry *d);
+typedef int (*dir_visit_t)(void *arg, const struct ext4_dir_rec *d);
 
 static int
 dir_bad(struct ext4_fs *fs, const struct ext4_inode *dir, uint64_t lblk,
@@ -74,8 +65,19 @@ dir_bad(struct ext4_fs *fs, const struct ext4_inode *dir, uint64_t lblk,
 }
 
 /* 64 KiB blocks need 65536, which rec_len stores as 0 or 65535. */
-static size_t
-dir_rec_len(const struct ext4_fs *fs, uint16_t disk)
+uint16_t
+ext4_dir_rec_len_disk(const struct ext4_fs *fs, size_t len)
+{
+	if (fs->block_size < 65536)
+		return htole16((uint16_t)len);
+	if (len == 65536)
+		return htole16(EXT4_MAX_REC_LEN);
+	return htole16((uint16_t)((len & 65532) | ((len >> 16) & 3)));
+}
+
+
+size_t
+ext4_dir_rec_len(const struct ext4_fs *fs, uint16_t disk)
 {
 	if (fs->block_size < 65536)
 		return disk;
@@ -85,10 +87,10 @@ dir_rec_len(const struct ext4_fs *fs, uint16_t disk)
 }
 
 /* Check the record at off in a region of size bytes, fill d. */
-static int
-dir_parse(struct ext4_fs *fs, const struct ext4_inode *dir,
+int
+ext4_dir_parse(struct ext4_fs *fs, const struct ext4_inode *dir,
 	  const uint8_t *base, size_t size, size_t off, uint64_t lblk,
-	  struct dir_entry *d)
+	  struct ext4_dir_rec *d)
 {
 	const struct ext4_dirent *de = (const void *)(base + off);
 	unsigned int ft;
@@ -96,7 +98,7 @@ dir_parse(struct ext4_fs *fs, const struct ext4_inode *dir,
 	if (off + EXT4_DIRENT_HEAD > size)
 		return dir_bad(fs, dir, lblk, off, "record overruns block");
 	d->ino = le32toh(de->inode);
-	d->rec_len = dir_rec_len(fs, le16toh(de->rec_len));
+	d->rec_len = ext4_dir_rec_len(fs, le16toh(de->rec_len));
 	d->name_len = de->name_len;
 	d->name = de->name;
 	if (d->rec_len < EXT4_DIR_REC_LEN(1) || d->rec_len % EXT4_DIR_ROUND)
@@ -126,12 +128,12 @@ dir_walk_region(struct ext4_fs *fs, const struct ext4_inode *dir,
 		const uint8_t *base, size_t size, uint64_t lblk,
 		uint64_t pos_base, uint64_t *pos, dir_visit_t visit, void *arg)
 {
-	struct dir_entry d;
+	struct ext4_dir_rec d;
 	size_t off;
 	int err;
 
 	for (off = 0; off < size; off += d.rec_len) {
-		if ((err = dir_parse(fs, dir, base, size, off, lblk, &d)) < 0)
+		if ((err = ext4_dir_parse(fs, dir, base, size, off, lblk, &d)) < 0)
 			return err;
 		if (pos_base + off < *pos || d.ino == 0)
 			continue;
@@ -150,12 +152,18 @@ dir_leaf_tail(struct ext4_fs *fs, const uint8_t *data)
 	const struct ext4_dirent_tail *t =
 		(const void *)(data + fs->block_size - sizeof(*t));
 
-	if (t->det_reserved_zero1 != 0 ||
+	if (fs->block_size < sizeof(*t) || t->det_reserved_zero1 != 0 ||
 	    le16toh(t->det_rec_len) != sizeof(*t) ||
 	    t->det_reserved_zero2 != 0 ||
 	    t->det_reserved_ft != EXT4_FT_DIR_CSUM)
 		return NULL;
 	return t;
+}
+
+bool
+ext4_dir_has_tail(const struct ext4_fs *fs, const uint8_t *data)
+{
+	return dir_leaf_tail((struct ext4_fs *)fs, data) != NULL;
 }
 
 /* Where an index node's count/limit sits, or 0 if data is not one. */
@@ -167,10 +175,10 @@ ext4_dx_count_offset(struct ext4_fs *fs, const uint8_t *data)
 	const struct ext4_dx_root_info *info =
 		(const void *)(data + EXT4_DX_ROOT_INFO_OFF);
 
-	if (dir_rec_len(fs, le16toh(dot->rec_len)) == fs->block_size)
+	if (ext4_dir_rec_len(fs, le16toh(dot->rec_len)) == fs->block_size)
 		return EXT4_DX_NODE_COUNT_OFF;
-	if (dir_rec_len(fs, le16toh(dot->rec_len)) != 12 ||
-	    dir_rec_len(fs, le16toh(dotdot->rec_len)) != fs->block_size - 12 ||
+	if (ext4_dir_rec_len(fs, le16toh(dot->rec_len)) != 12 ||
+	    ext4_dir_rec_len(fs, le16toh(dotdot->rec_len)) != fs->block_size - 12 ||
 	    info->reserved_zero != 0 ||
 	    info->info_length != sizeof(*info))
 		return 0;
@@ -252,6 +260,20 @@ dir_get_block(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 	return err;
 }
 
+/* Directory block lblk, checked; *out is NULL for a hole. */
+int
+ext4_dir_get(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
+	     struct ext4_buf **out)
+{
+	uint64_t nblocks = (dir->size + fs->block_size - 1) >>
+			   fs->log_block_size;
+	uint64_t skip;
+
+	if (lblk >= nblocks)
+		return dir_bad(fs, dir, lblk, 0, "block past the end");
+	return dir_get_block(fs, dir, lblk, nblocks, out, &skip);
+}
+
 /* Directory block lblk, which must not be a hole (htree lookups). */
 int
 ext4_dir_bread(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
@@ -305,7 +327,7 @@ static int
 dir_visit_dot(struct ext4_fs *fs, uint64_t *pos, uint64_t at,
 	      const char *name, uint32_t ino, dir_visit_t visit, void *arg)
 {
-	struct dir_entry d = {
+	struct ext4_dir_rec d = {
 		.ino = ino,
 		.name = name,
 		.name_len = strlen(name),
@@ -380,7 +402,7 @@ struct readdir_ctx {
 };
 
 static int
-readdir_visit(void *arg, const struct dir_entry *d)
+readdir_visit(void *arg, const struct ext4_dir_rec *d)
 {
 	struct readdir_ctx *rc = arg;
 
@@ -404,7 +426,7 @@ struct lookup_ctx {
 };
 
 static int
-lookup_visit(void *arg, const struct dir_entry *d)
+lookup_visit(void *arg, const struct ext4_dir_rec *d)
 {
 	struct lookup_ctx *lc = arg;
 

@@ -17,11 +17,12 @@
  * (mapped, unwritten or hole) that starts at the block asked for, bounded
  * by the next index entry, so callers can move in runs.
  * The ext2/3 block map is in indirect.c; data.c picks one of the two.
+ * Changing trees is in extents_write.c.
  */
+#include <string.h>
+
 #include "printk.h"
 #include "fs/ext4/ext4_int.h"
-
-#define EXT4_EXT_LBLK_LIMIT (1ull << 32)
 
 struct ext_node {
 	const struct ext4_extent_header *eh;
@@ -201,6 +202,32 @@ ext_read_node(struct ext4_fs *fs, const struct ext4_inode *inode,
 		*out = NULL;
 	}
 	return err;
+}
+
+/* Read and check the node at blk, which must have depth depth. */
+int
+ext4_ext_read_node(struct ext4_fs *fs, const struct ext4_inode *inode,
+		   uint64_t blk, int depth, struct ext4_buf **out)
+{
+	struct ext_node n;
+
+	return ext_read_node(fs, inode, blk, depth, out, &n);
+}
+
+/* Store the checksum of a non-root node (with metadata_csum). */
+void
+ext4_ext_set_csum(struct ext4_fs *fs, const struct ext4_inode *inode,
+		  uint8_t *data)
+{
+	const struct ext4_extent_header *eh = (const void *)data;
+	size_t off = sizeof(*eh) +
+		     sizeof(struct ext4_extent) * le16toh(eh->eh_max);
+	uint32_t crc;
+
+	if (!fs->csum || off + sizeof(crc) > fs->block_size)
+		return;
+	crc = htole32(ext4_crc32c(inode->csum_seed, data, off));
+	memcpy(data + off, &crc, sizeof(crc));
 }
 
 static uint64_t

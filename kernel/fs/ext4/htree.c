@@ -263,8 +263,8 @@ dx_pick(struct ext4_fs *fs, const uint8_t *data, size_t coff, uint32_t hash,
 }
 
 /* Hash version and levels from the root; -1 if unusable. */
-static int
-dx_root_params(struct ext4_fs *fs, const uint8_t *data, unsigned int *version)
+int
+ext4_dx_root_params(struct ext4_fs *fs, const uint8_t *data, unsigned int *version)
 {
 	const struct ext4_dx_root_info *info =
 		(const void *)(data + EXT4_DX_ROOT_INFO_OFF);
@@ -283,27 +283,38 @@ dx_root_params(struct ext4_fs *fs, const uint8_t *data, unsigned int *version)
 	return info->indirect_levels;
 }
 
+/* The hash of name in this filesystem, for a root's version. */
+uint32_t
+ext4_dx_name_hash(struct ext4_fs *fs, unsigned int version, const char *name,
+		  size_t len)
+{
+	uint32_t seed[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		seed[i] = le32toh(fs->sb.s_hash_seed[i]);
+	return ext4_dx_hash(name, len, version, seed);
+}
+
 int
 ext4_htree_lookup(struct ext4_fs *fs, struct ext4_inode *dir,
 		  const char *name, size_t len, uint32_t *ino)
 {
-	uint32_t seed[4], hash;
+	uint32_t hash;
 	uint64_t next = DX_NO_HASH;
 	struct ext4_buf *b;
 	unsigned int version;
 	size_t coff = EXT4_DX_ROOT_INFO_OFF + sizeof(struct ext4_dx_root_info);
-	int levels, level, err, i;
+	int levels, level, err;
 	int64_t lblk = 0;
 
 	if ((err = ext4_dir_bread(fs, dir, 0, &b)) < 0)
 		return err;
-	if ((levels = dx_root_params(fs, b->data, &version)) < 0) {
+	if ((levels = ext4_dx_root_params(fs, b->data, &version)) < 0) {
 		ext4_brelse(fs, b);
 		return dx_fallback(fs, dir, "bad hash index root");
 	}
-	for (i = 0; i < 4; i++)
-		seed[i] = le32toh(fs->sb.s_hash_seed[i]);
-	hash = ext4_dx_hash(name, len, version, seed);
+	hash = ext4_dx_name_hash(fs, version, name, len);
 	for (level = 0; level <= levels; level++) {
 		lblk = dx_pick(fs, b->data, coff, hash, &next);
 		ext4_brelse(fs, b);

@@ -3,9 +3,10 @@
  * decoding it into struct ext4_inode (ext4.h).
  *
  * The decoded inode keeps a copy of the raw on-disk bytes: the block maps
- * (extents.c, indirect.c), inline data (inline.c) and a future write path
- * work on those, so nothing is lost in decoding.  Every ext4_iget() makes a
- * new object; caching inodes is the VFS's business.
+ * (extents.c, indirect.c), inline data (inline.c) and the write path
+ * (inode_write.c) work on those, so nothing is lost in decoding.  Inodes
+ * in use are cached here, one object per inode number, so that every
+ * holder sees the changes of the others.
  *
  * Checks, in order: the inode number's range, its group descriptor, the
  * i_extra_isize field (it decides what the checksum covers), the checksum
@@ -101,41 +102,68 @@ inode_check_extra(struct ext4_fs *fs, struct ext4_inode *inode)
  * whole inode with its checksum fields taken as zero.  Small inodes (or
  * ones whose extra space does not reach i_checksum_hi) keep 16 bits.
  */
+static uint32_t
+inode_csum(struct ext4_fs *fs, const struct ext4_inode *inode, bool *has_hi)
+{
+	size_t lo = offsetof(struct ext4_disk_inode, i_checksum_lo);
+	size_t hi = offsetof(struct ext4_disk_inode, i_checksum_hi);
+	uint16_t zero = 0;
+	uint32_t crc;
+
+	*has_hi = fs->inode_size > EXT4_GOOD_OLD_INODE_SIZE &&
+		  EXT4_INODE_HAS(inode->extra_isize, i_checksum_hi);
+	crc = ext4_crc32c(inode->csum_seed, inode->raw, lo);
+	crc = ext4_crc32c(crc, &zero, sizeof(zero));
+	if (!*has_hi)
+		return ext4_crc32c(crc, inode->raw + lo + 2,
+				   fs->inode_size - lo - 2) & 0xffff;
+	crc = ext4_crc32c(crc, inode->raw + lo + 2, hi - lo - 2);
+	crc = ext4_crc32c(crc, &zero, sizeof(zero));
+	return ext4_crc32c(crc, inode->raw + hi + 2, fs->inode_size - hi - 2);
+}
+
+static bool
+inode_has_csum(struct ext4_fs *fs)
+{
+	return fs->csum && le32toh(fs->sb.s_creator_os) == EXT4_OS_LINUX;
+}
+
 static int
 inode_check_csum(struct ext4_fs *fs, struct ext4_inode *inode)
 {
 	const struct ext4_disk_inode *di = inode_disk(inode);
-	size_t lo = offsetof(struct ext4_disk_inode, i_checksum_lo);
-	size_t hi = offsetof(struct ext4_disk_inode, i_checksum_hi);
-	bool has_hi = fs->inode_size > EXT4_GOOD_OLD_INODE_SIZE &&
-		      EXT4_INODE_HAS(inode->extra_isize, i_checksum_hi);
-	uint16_t zero = 0;
 	uint32_t crc, want;
+	bool has_hi;
 
-	if (!fs->csum || le32toh(fs->sb.s_creator_os) != EXT4_OS_LINUX)
+	if (!inode_has_csum(fs))
 		return 0;
-	crc = ext4_crc32c(inode->csum_seed, inode->raw, lo);
-	crc = ext4_crc32c(crc, &zero, sizeof(zero));
-	if (has_hi) {
-		crc = ext4_crc32c(crc, inode->raw + lo + 2, hi - lo - 2);
-		crc = ext4_crc32c(crc, &zero, sizeof(zero));
-		crc = ext4_crc32c(crc, inode->raw + hi + 2,
-				  fs->inode_size - hi - 2);
-		want = le16toh(di->i_checksum_lo) |
-		       (uint32_t)le16toh(di->i_checksum_hi) << 16;
-	} else {
-		crc = ext4_crc32c(crc, inode->raw + lo + 2,
-				  fs->inode_size - lo - 2);
-		crc &= 0xffff;
-		want = le16toh(di->i_checksum_lo);
-	}
+	crc = inode_csum(fs, inode, &has_hi);
+	want = le16toh(di->i_checksum_lo);
+	if (has_hi)
+		want |= (uint32_t)le16toh(di->i_checksum_hi) << 16;
 	if (crc != want)
 		return inode_bad(fs, inode->ino, "checksum mismatch");
 	return 0;
 }
 
-static void
-inode_set_seed(struct ext4_fs *fs, struct ext4_inode *inode)
+/* Store the checksum of the raw inode (inode_write.c). */
+void
+ext4_inode_csum_set(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	struct ext4_disk_inode *di = (struct ext4_disk_inode *)inode->raw;
+	uint32_t crc;
+	bool has_hi;
+
+	if (!inode_has_csum(fs))
+		return;
+	crc = inode_csum(fs, inode, &has_hi);
+	di->i_checksum_lo = htole16((uint16_t)crc);
+	if (has_hi)
+		di->i_checksum_hi = htole16((uint16_t)(crc >> 16));
+}
+
+void
+ext4_inode_set_seed(struct ext4_fs *fs, struct ext4_inode *inode)
 {
 	uint32_t le_ino = htole32(inode->ino);
 	uint32_t le_gen = inode_disk(inode)->i_generation;
@@ -283,11 +311,12 @@ inode_check_flags(struct ext4_fs *fs, struct ext4_inode *inode)
 }
 
 static int
-inode_check(struct ext4_fs *fs, struct ext4_inode *inode)
+inode_check(struct ext4_fs *fs, struct ext4_inode *inode, bool orphan)
 {
 	int err;
 
-	if (inode->links == 0 && (inode->mode == 0 || inode->dtime != 0)) {
+	if (inode->links == 0 && (inode->mode == 0 || inode->dtime != 0) &&
+	    !(orphan && inode->mode != 0)) {
 		pr_err("ext4: %s: inode %u is deleted", fs->bd->name,
 		       inode->ino);
 		return -ESTALE;
@@ -305,14 +334,101 @@ inode_check(struct ext4_fs *fs, struct ext4_inode *inode)
 	return 0;
 }
 
+/*
+ * The inode cache: every inode with a reference is in fs->icache, so
+ * ext4_iget() of it returns the same object.  A deleted inode leaves the
+ * cache at once (its number may be reused) but lives on until its last
+ * reference goes.
+ */
+#define EXT4_ICACHE_SIZE 1024
+
 int
-ext4_iget(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **out)
+ext4_icache_init(struct ext4_fs *fs)
+{
+	fs->icache_size = EXT4_ICACHE_SIZE;
+	fs->icache = calloc(fs->icache_size, sizeof(*fs->icache));
+	return fs->icache != NULL ? 0 : -ENOMEM;
+}
+
+/* Detach every cached inode from the mount that is going away. */
+void
+ext4_icache_destroy(struct ext4_fs *fs)
+{
+	struct ext4_inode *in, *next;
+	unsigned int i;
+
+	if (fs->icache == NULL)
+		return;
+	for (i = 0; i < fs->icache_size; i++) {
+		for (in = fs->icache[i]; in != NULL; in = next) {
+			next = in->hash_next;
+			in->fs = NULL;
+			in->hash_next = NULL;
+		}
+	}
+	free(fs->icache);
+	fs->icache = NULL;
+}
+
+static struct ext4_inode **
+icache_slot(struct ext4_fs *fs, uint32_t ino)
+{
+	return &fs->icache[(ino * 2654435761u) & (fs->icache_size - 1)];
+}
+
+static struct ext4_inode *
+icache_find(struct ext4_fs *fs, uint32_t ino)
+{
+	struct ext4_inode *in;
+
+	for (in = *icache_slot(fs, ino); in != NULL; in = in->hash_next)
+		if (in->ino == ino)
+			return in;
+	return NULL;
+}
+
+void
+ext4_icache_insert(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	struct ext4_inode **slot = icache_slot(fs, inode->ino);
+
+	inode->fs = fs;
+	inode->hash_next = *slot;
+	*slot = inode;
+}
+
+/* Take inode out of the cache (deleted, or its last reference gone). */
+void
+ext4_icache_remove(struct ext4_inode *inode)
+{
+	struct ext4_inode **pp;
+
+	if (inode->fs == NULL || inode->fs->icache == NULL)
+		return;
+	for (pp = icache_slot(inode->fs, inode->ino); *pp != NULL;
+	     pp = &(*pp)->hash_next) {
+		if (*pp == inode) {
+			*pp = inode->hash_next;
+			break;
+		}
+	}
+	inode->hash_next = NULL;
+}
+
+static void
+inode_free(struct ext4_inode *inode)
+{
+	free(inode->raw);
+	free(inode);
+}
+
+static int
+inode_load(struct ext4_fs *fs, uint32_t ino, bool orphan,
+	   struct ext4_inode **out)
 {
 	struct ext4_inode *inode;
 	int err;
 
-	if (ino == 0 || ino > fs->inodes_count)
-		return -EINVAL;
 	if ((inode = calloc(1, sizeof(*inode))) == NULL)
 		return -ENOMEM;
 	inode->ino = ino;
@@ -331,17 +447,49 @@ ext4_iget(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **out)
 	}
 	if ((err = inode_check_extra(fs, inode)) < 0)
 		goto fail;
-	inode_set_seed(fs, inode);
+	ext4_inode_set_seed(fs, inode);
 	if ((err = inode_check_csum(fs, inode)) < 0)
 		goto fail;
 	inode_decode(fs, inode);
-	if ((err = inode_check(fs, inode)) < 0)
+	if ((err = inode_check(fs, inode, orphan)) < 0)
 		goto fail;
 	*out = inode;
 	return 0;
 fail:
-	ext4_iput(inode);
+	inode_free(inode);
 	return err;
+}
+
+static int
+inode_get(struct ext4_fs *fs, uint32_t ino, bool orphan,
+	  struct ext4_inode **out)
+{
+	struct ext4_inode *inode;
+	int err;
+
+	if (ino == 0 || ino > fs->inodes_count)
+		return -EINVAL;
+	if ((inode = icache_find(fs, ino)) == NULL) {
+		if ((err = inode_load(fs, ino, orphan, &inode)) < 0)
+			return err;
+		ext4_icache_insert(fs, inode);
+	}
+	inode->refs++;
+	*out = inode;
+	return 0;
+}
+
+int
+ext4_iget(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **out)
+{
+	return inode_get(fs, ino, false, out);
+}
+
+/* ext4_iget() that also accepts an inode with no links (orphan.c). */
+int
+ext4_iget_orphan(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **out)
+{
+	return inode_get(fs, ino, true, out);
 }
 
 void
@@ -349,6 +497,9 @@ ext4_iput(struct ext4_inode *inode)
 {
 	if (inode == NULL)
 		return;
-	free(inode->raw);
-	free(inode);
+	BUG_ON(inode->refs == 0);
+	if (--inode->refs > 0)
+		return;
+	ext4_icache_remove(inode);
+	inode_free(inode);
 }

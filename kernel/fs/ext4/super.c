@@ -73,14 +73,19 @@ static const struct feature_name ro_compat_names[] = {
 	 EXT4_FEATURE_INCOMPAT_CSUM_SEED | EXT4_FEATURE_INCOMPAT_LARGEDIR |   \
 	 EXT4_FEATURE_INCOMPAT_INLINE_DATA)
 
-/* Ro-compat features a read-write mount will have to understand. */
+/* Ro-compat features the write path understands. */
 #define EXT4_RO_COMPAT_SUPP                                                    \
 	(EXT4_FEATURE_RO_COMPAT_SPARSE_SUPER |                                 \
 	 EXT4_FEATURE_RO_COMPAT_LARGE_FILE |                                   \
 	 EXT4_FEATURE_RO_COMPAT_HUGE_FILE |                                    \
 	 EXT4_FEATURE_RO_COMPAT_GDT_CSUM | EXT4_FEATURE_RO_COMPAT_DIR_NLINK |  \
 	 EXT4_FEATURE_RO_COMPAT_EXTRA_ISIZE |                                  \
-	 EXT4_FEATURE_RO_COMPAT_METADATA_CSUM)
+	 EXT4_FEATURE_RO_COMPAT_METADATA_CSUM |                                \
+	 EXT4_FEATURE_RO_COMPAT_PROJECT)
+
+/* Incompat features that are readable but that the write path is not. */
+#define EXT4_INCOMPAT_RO_ONLY                                                  \
+	(EXT4_FEATURE_INCOMPAT_MMP | EXT4_FEATURE_INCOMPAT_EA_INODE)
 
 /* Write "name name 0x..." for the bits of mask into buf. */
 static void
@@ -124,9 +129,14 @@ super_check_features(struct ext4_fs *fs, bool read_only)
 		       "ro_compat features: %s", fs->bd->name, list);
 		return -EROFS;
 	}
-	pr_err("ext4: %s: read-write mounts are not supported yet",
-	       fs->bd->name);
-	return -EROFS;
+	bad = fs->incompat & EXT4_INCOMPAT_RO_ONLY;
+	if (bad != 0) {
+		feature_list(list, sizeof(list), incompat_names, bad);
+		pr_err("ext4: %s: cannot mount read-write, features read "
+		       "only here: %s", fs->bd->name, list);
+		return -EROFS;
+	}
+	return 0;
 }
 
 static bool
@@ -138,8 +148,8 @@ is_power_of(uint32_t n, uint32_t base)
 }
 
 /* Does group g hold a superblock backup (and so descriptor copies)? */
-static bool
-group_has_super(const struct ext4_fs *fs, uint32_t g)
+bool
+ext4_group_has_super(const struct ext4_fs *fs, uint32_t g)
 {
 	if (g == 0)
 		return true;
@@ -318,8 +328,8 @@ super_check_desc(struct ext4_fs *fs)
 }
 
 /* Where descriptor block i lives (see meta_bg). */
-static uint64_t
-desc_block_location(struct ext4_fs *fs, uint32_t i)
+uint64_t
+ext4_desc_block_location(struct ext4_fs *fs, uint32_t i)
 {
 	uint64_t g;
 
@@ -328,90 +338,14 @@ desc_block_location(struct ext4_fs *fs, uint32_t i)
 		return (uint64_t)fs->first_data_block + 1 + i;
 	g = (uint64_t)i * fs->desc_per_block;
 	return fs->first_data_block + g * fs->blocks_per_group +
-	       (group_has_super(fs, (uint32_t)g) ? 1 : 0);
+	       (ext4_group_has_super(fs, (uint32_t)g) ? 1 : 0);
 }
 
-/*
- * Descriptor fields split in lo and hi halves: the hi halves exist only in
- * descriptors of 64 bytes or more.
- */
 static bool
-desc_is64(const struct ext4_fs *fs)
+super_has_group_csum(const struct ext4_fs *fs)
 {
-	return fs->desc_size >= EXT4_MIN_DESC_SIZE_64BIT;
-}
-
-static uint64_t
-desc_block_bitmap(const struct ext4_fs *fs, const struct ext4_disk_group *gd)
-{
-	return le32toh(gd->bg_block_bitmap_lo) |
-	       (desc_is64(fs) ? (uint64_t)le32toh(gd->bg_block_bitmap_hi) << 32
-			      : 0);
-}
-
-static uint64_t
-desc_inode_bitmap(const struct ext4_fs *fs, const struct ext4_disk_group *gd)
-{
-	return le32toh(gd->bg_inode_bitmap_lo) |
-	       (desc_is64(fs) ? (uint64_t)le32toh(gd->bg_inode_bitmap_hi) << 32
-			      : 0);
-}
-
-uint64_t
-ext4_group_inode_table(struct ext4_fs *fs, const struct ext4_disk_group *gd)
-{
-	return le32toh(gd->bg_inode_table_lo) |
-	       (desc_is64(fs) ? (uint64_t)le32toh(gd->bg_inode_table_hi) << 32
-			      : 0);
-}
-
-static uint32_t
-desc_free_blocks(const struct ext4_fs *fs, const struct ext4_disk_group *gd)
-{
-	return le16toh(gd->bg_free_blocks_count_lo) |
-	       (desc_is64(fs) ? (uint32_t)le16toh(gd->bg_free_blocks_count_hi)
-					<< 16
-			      : 0);
-}
-
-static uint32_t
-desc_free_inodes(const struct ext4_fs *fs, const struct ext4_disk_group *gd)
-{
-	return le16toh(gd->bg_free_inodes_count_lo) |
-	       (desc_is64(fs) ? (uint32_t)le16toh(gd->bg_free_inodes_count_hi)
-					<< 16
-			      : 0);
-}
-
-/*
- * metadata_csum: crc32c of the group number and the descriptor with its
- * checksum field zeroed, low 16 bits.  uninit_bg: crc16 of the uuid, the
- * group number and the descriptor without its checksum field.
- */
-static bool
-desc_csum_ok(struct ext4_fs *fs, uint32_t g, const uint8_t *d)
-{
-	uint32_t le_g = htole32(g);
-	uint16_t zero = 0, want = le16toh(((const struct ext4_disk_group *)d)
-						  ->bg_checksum);
-	size_t off = offsetof(struct ext4_disk_group, bg_checksum);
-	size_t rest = fs->desc_size - off - sizeof(zero);
-	uint32_t crc;
-
-	if (fs->csum) {
-		crc = ext4_crc32c(fs->csum_seed, &le_g, sizeof(le_g));
-		crc = ext4_crc32c(crc, d, off);
-		crc = ext4_crc32c(crc, &zero, sizeof(zero));
-		crc = ext4_crc32c(crc, d + off + sizeof(zero), rest);
-		return (crc & 0xffff) == want;
-	}
-	if (!ext4_has_ro_compat(fs, EXT4_FEATURE_RO_COMPAT_GDT_CSUM))
-		return true;
-	crc = ext4_crc16(0xffff, fs->sb.s_uuid, sizeof(fs->sb.s_uuid));
-	crc = ext4_crc16(crc, &le_g, sizeof(le_g));
-	crc = ext4_crc16(crc, d, off);
-	crc = ext4_crc16(crc, d + off + sizeof(zero), rest);
-	return crc == want;
+	return fs->csum ||
+	       ext4_has_ro_compat(fs, EXT4_FEATURE_RO_COMPAT_GDT_CSUM);
 }
 
 /* Check descriptor g; a bad one is marked and logged, never fatal. */
@@ -420,11 +354,14 @@ desc_check(struct ext4_fs *fs, uint32_t g)
 {
 	const struct ext4_disk_group *gd =
 		(const void *)(fs->gdt + (size_t)g * fs->desc_size);
-	uint64_t bb = desc_block_bitmap(fs, gd), ib = desc_inode_bitmap(fs, gd);
+	uint64_t bb = ext4_gd_block_bitmap(fs, gd);
+	uint64_t ib = ext4_gd_inode_bitmap(fs, gd);
 	uint64_t it = ext4_group_inode_table(fs, gd);
 	const char *why = NULL;
 
-	if (!desc_csum_ok(fs, g, (const uint8_t *)gd))
+	if (super_has_group_csum(fs) &&
+	    ext4_group_csum(fs, g, (const uint8_t *)gd) !=
+		    le16toh(gd->bg_checksum))
 		why = "checksum mismatch";
 	else if (bb <= fs->first_data_block || bb >= fs->blocks_count)
 		why = "block bitmap out of range";
@@ -433,8 +370,8 @@ desc_check(struct ext4_fs *fs, uint32_t g)
 	else if (!ext4_data_range_ok(fs, it, fs->itb_per_group))
 		why = "inode table out of range";
 	if (why == NULL) {
-		fs->free_blocks += desc_free_blocks(fs, gd);
-		fs->free_inodes += desc_free_inodes(fs, gd);
+		fs->free_blocks += ext4_gd_free_blocks(fs, gd);
+		fs->free_inodes += ext4_gd_free_inodes(fs, gd);
 		return;
 	}
 	fs->group_bad[g] = true;
@@ -454,7 +391,7 @@ super_load_groups(struct ext4_fs *fs)
 	if (fs->gdt == NULL || fs->group_bad == NULL)
 		return -ENOMEM;
 	for (i = 0; i < fs->gdt_blocks; i++) {
-		err = ext4_bread(fs, desc_block_location(fs, i), &b);
+		err = ext4_bread(fs, ext4_desc_block_location(fs, i), &b);
 		if (err < 0)
 			return err;
 		n = fs->groups_count - i * fs->desc_per_block;
@@ -489,19 +426,19 @@ ext4_group_desc(struct ext4_fs *fs, uint32_t g)
  * after each superblock copy, or with meta_bg, one block in the first,
  * second and last group of each meta group past s_first_meta_bg.
  */
-static uint32_t
-group_desc_blocks(const struct ext4_fs *fs, uint32_t g)
+uint32_t
+ext4_group_desc_blocks(const struct ext4_fs *fs, uint32_t g)
 {
 	uint32_t first = le32toh(fs->sb.s_first_meta_bg);
 	uint32_t r = g % fs->desc_per_block;
 
 	if (!ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_META_BG))
-		return group_has_super(fs, g) ?
+		return ext4_group_has_super(fs, g) ?
 			       fs->gdt_blocks +
 				       le16toh(fs->sb.s_reserved_gdt_blocks) :
 			       0;
 	if (g / fs->desc_per_block < first)
-		return group_has_super(fs, g) ? first : 0;
+		return ext4_group_has_super(fs, g) ? first : 0;
 	return r == 0 || r == 1 || r == fs->desc_per_block - 1;
 }
 
@@ -521,7 +458,7 @@ super_overhead(struct ext4_fs *fs)
 		return (uint64_t)le32toh(fs->sb.s_overhead_clusters)
 		       << fs->cluster_bits;
 	for (g = 0; g < fs->groups_count; g++)
-		n += group_has_super(fs, g) + group_desc_blocks(fs, g) + 2 +
+		n += ext4_group_has_super(fs, g) + ext4_group_desc_blocks(fs, g) + 2 +
 		     fs->itb_per_group;
 	if ((fs->compat & EXT4_FEATURE_COMPAT_HAS_JOURNAL) &&
 	    fs->sb.s_journal_inum != 0 &&
@@ -600,16 +537,68 @@ super_warn_state(struct ext4_fs *fs)
 {
 	uint16_t state = le16toh(fs->sb.s_state);
 
-	if (ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_RECOVER))
-		pr_warn("ext4: %s: the journal needs recovery, which is not "
-			"implemented: reading the filesystem as it is on disk, "
-			"recent changes may be missing", fs->bd->name);
-	else if (!(state & EXT4_VALID_FS))
+	if (ext4_journal_needs_recovery(fs))
+		pr_warn("ext4: %s: the journal needs recovery, which a "
+			"read-only device does not allow: reading the "
+			"filesystem as it is on disk, recent changes may be "
+			"missing", fs->bd->name);
+	else if (!(state & EXT4_VALID_FS) && fs->read_only)
 		pr_warn("ext4: %s: not cleanly unmounted, run e2fsck",
 			fs->bd->name);
 	if (state & EXT4_ERROR_FS)
 		pr_warn("ext4: %s: filesystem has errors, run e2fsck",
 			fs->bd->name);
+}
+
+/* Everything a mount reads, checked; fs->bd is set. */
+static int
+super_load(struct ext4_fs *fs, bool read_only)
+{
+	int err;
+
+	if ((err = super_read(fs)) < 0)
+		return err;
+	if (!read_only && fs->bd->read_only) {
+		pr_err("ext4: %s: device is read-only", fs->bd->name);
+		return -EROFS;
+	}
+	if ((err = super_check(fs, read_only)) < 0)
+		return err;
+	if ((err = ext4_cache_init(fs)) < 0)
+		return err;
+	if ((err = ext4_icache_init(fs)) < 0)
+		return err;
+	return super_load_groups(fs);
+}
+
+static void
+super_unload(struct ext4_fs *fs)
+{
+	ext4_icache_destroy(fs);
+	ext4_cache_destroy(fs);
+	free(fs->gdt);
+	free(fs->group_bad);
+	fs->gdt = NULL;
+	fs->group_bad = NULL;
+	fs->free_blocks = fs->free_inodes = 0;
+}
+
+/*
+ * Replay the journal if it needs it and the device can be written, even
+ * for a read-only mount (as Linux does), then load everything again: the
+ * replay may have rewritten any metadata block.
+ */
+static int
+super_recover(struct ext4_fs *fs, bool read_only)
+{
+	int err;
+
+	if (!ext4_journal_needs_recovery(fs) || fs->bd->read_only)
+		return 0;
+	if ((err = ext4_journal_recover(fs)) < 0)
+		return err;
+	super_unload(fs);
+	return super_load(fs, read_only);
 }
 
 int
@@ -622,26 +611,20 @@ ext4_mount(struct bdev *bd, bool read_only, struct ext4_fs **out)
 		return -ENOMEM;
 	fs->bd = bd;
 	fs->read_only = true;
-	if ((err = super_read(fs)) < 0)
+	if ((err = super_load(fs, read_only)) < 0)
 		goto fail;
-	if (!read_only && bd->read_only) {
-		pr_err("ext4: %s: device is read-only", bd->name);
-		err = -EROFS;
-		goto fail;
-	}
-	if ((err = super_check(fs, read_only)) < 0)
-		goto fail;
-	if ((err = ext4_cache_init(fs)) < 0)
-		goto fail;
-	if ((err = super_load_groups(fs)) < 0)
+	if ((err = super_recover(fs, read_only)) < 0)
 		goto fail;
 	if ((err = super_check_root(fs)) < 0)
 		goto fail;
 	fs->overhead = super_overhead(fs);
+	if (!read_only && (err = ext4_super_mount_rw(fs)) < 0)
+		goto fail;
 	super_warn_state(fs);
-	pr_info("ext4: %s: mounted read-only, %u-byte blocks, %llu blocks, "
-		"%u groups", bd->name, fs->block_size,
-		(unsigned long long)fs->blocks_count, fs->groups_count);
+	pr_info("ext4: %s: mounted %s, %u-byte blocks, %llu blocks, "
+		"%u groups%s", bd->name, read_only ? "read-only" : "read-write",
+		fs->block_size, (unsigned long long)fs->blocks_count,
+		fs->groups_count, fs->jnl != NULL ? ", journaled" : "");
 	*out = fs;
 	return 0;
 fail:
@@ -649,15 +632,25 @@ fail:
 	return err;
 }
 
-void
+/*
+ * Write everything back (read-write mounts) and free the mount.  Inodes
+ * still referenced are detached: a later ext4_iput() only frees them.
+ */
+int
 ext4_unmount(struct ext4_fs *fs)
 {
+	int err = 0;
+
 	if (fs == NULL)
-		return;
-	ext4_cache_destroy(fs);
-	free(fs->gdt);
-	free(fs->group_bad);
+		return 0;
+	if (!fs->read_only)
+		err = ext4_super_unmount_rw(fs);
+	if (fs->jnl != NULL)
+		ext4_journal_close(fs);
+	super_unload(fs);
+	free(fs->pinned.v);
 	free(fs);
+	return err;
 }
 
 int
