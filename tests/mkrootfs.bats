@@ -25,10 +25,14 @@ ls_image() {
 	done
 }
 
-@test "debian mode is recognised but not implemented: exit 2 with a message" {
-	run "$MKROOTFS" debian "$BATS_TEST_TMPDIR/d.img"
+@test "debian mode checks its options before building anything: exit 2" {
+	run "$MKROOTFS" debian "$BATS_TEST_TMPDIR/d.img" --packages 'bad;name'
 	[ "$status" -eq 2 ]
-	[[ $output == *"not implemented"* ]]
+	[[ $output == *"not a package name"* ]]
+	run "$MKROOTFS" debian "$BATS_TEST_TMPDIR/d.img" --cache
+	[ "$status" -eq 2 ]
+	run "$MKROOTFS" busybox "$BATS_TEST_TMPDIR/d.img" --packages bash
+	[ "$status" -eq 2 ]
 	[ ! -e "$BATS_TEST_TMPDIR/d.img" ]
 }
 

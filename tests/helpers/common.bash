@@ -22,6 +22,9 @@
 #                         sysfs, devtmpfs, tmpfs on /tmp and /run).
 #   test_image [NAME]     print the path of a private, writable copy of
 #                         build/test/NAME.img (default rootfs) for this test
+#   debian_image          set $DEBIAN_IMG to test_image debian, or skip the
+#                         test when the Debian image could not be built (no
+#                         network); in CI (CI=true) fail the test instead
 #   run_gdb ARGS...       gdb, run the same way (see gdb.bats)
 #   vmlinux_bg OUT ARGS   start run_vmlinux ARGS in the background, console
 #                         to OUT; wait_bg waits for it and returns its status
@@ -196,6 +199,30 @@ test_image() {
 		fi
 	fi
 	echo "$copy"
+}
+
+# debian_image: set $DEBIAN_IMG to a private copy of build/test/debian.img
+# (made by `make debian-image`, which needs the network the first time).
+# Without the image the test is skipped with the reason the build gave,
+# except in CI, where every test must run: there it fails.  Call it in the
+# test itself (not in $(...) or run), so that skip can end the test.
+debian_image() {
+	local why
+	if [[ ! -f $UMK_IMAGES/debian.img ]]; then
+		why="no Debian image $UMK_IMAGES/debian.img (make debian-image)"
+		if [[ -s $UMK_IMAGES/debian.img.error ]]; then
+			why="$why: $(grep -v '^I: ' "$UMK_IMAGES/debian.img.error" |
+				tail -n 1)"
+		fi
+		if [[ ${CI:-} == true ]]; then
+			echo "# $why" >&2
+			echo "# CI must run the Debian tests: failing" >&2
+			return 1
+		fi
+		skip "$why"
+	fi
+	# shellcheck disable=SC2034 # for the caller
+	DEBIAN_IMG=$(test_image debian)
 }
 
 # --- running the kernel -------------------------------------------------------
