@@ -65,7 +65,7 @@ wpath(const char *name)
 
 static uint64_t rng_state = 88172645463325252ull;
 
-static uint64_t __attribute__((unused))
+static uint64_t
 rnd(void)
 {
 	rng_state ^= rng_state << 13;
@@ -538,6 +538,905 @@ scenario_frag(struct mnt *m, bool verify)
 	frag_verify(m->fs);
 }
 
+/* ---- scenario: 10 000 names in one directory, then half removed ---- */
+
+#define BIG_N 10000
+
+static void
+big_name(char *buf, size_t size, int i)
+{
+	fmt(buf, size, "entry-%05d-with-a-name-long-enough-to-fill-blocks", i);
+}
+
+static void
+big_write(struct ext4_fs *fs)
+{
+	struct ext4_inode *root, *dir, *in;
+	char name[80];
+	int i, err;
+
+	if (resolve(fs, "/", &root) < 0)
+		return;
+	if ((err = ext4_mkdir(fs, root, "big", 3, 0755, 0, 0, &dir)) < 0) {
+		FAIL("mkdir big: %d", err);
+		ext4_iput(root);
+		return;
+	}
+	for (i = 0; i < BIG_N; i++) {
+		big_name(name, sizeof(name), i);
+		if ((err = ext4_create(fs, dir, name, strlen(name), 0600, 0, 0,
+				       &in)) < 0) {
+			FAIL("create %s: %d", name, err);
+			break;
+		}
+		ext4_iput(in);
+	}
+	CHECK_EQ(ext4_create(fs, dir, name, strlen(name), 0600, 0, 0, &in),
+		 -EEXIST);
+	if (fs->compat & EXT4_FEATURE_COMPAT_DIR_INDEX)
+		CHECK(dir->flags & EXT4_INDEX_FL);
+	for (i = 0; i < BIG_N; i += 2) {
+		big_name(name, sizeof(name), i);
+		if ((err = ext4_unlink(fs, dir, name, strlen(name), false)) < 0)
+			FAIL("unlink %s: %d", name, err);
+	}
+	ext4_iput(dir);
+	ext4_iput(root);
+}
+
+static int
+count_entry(void *ctx, const char *name, size_t len, uint32_t ino,
+	    unsigned int type)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void
+big_verify(struct ext4_fs *fs)
+{
+	struct ext4_inode *dir;
+	uint64_t pos = 0;
+	char name[80];
+	uint32_t ino;
+	int i, n = 0;
+
+	if (resolve(fs, "/big", &dir) < 0) {
+		FAIL("lookup /big");
+		return;
+	}
+	CHECK_EQ(ext4_readdir(fs, dir, &pos, count_entry, &n), 0);
+	CHECK_EQ(n, BIG_N / 2 + 2);
+	for (i = 0; i < BIG_N; i++) {
+		big_name(name, sizeof(name), i);
+		if (ext4_lookup(fs, dir, name, strlen(name), &ino) !=
+		    (i % 2 ? 0 : -ENOENT))
+			FAIL("lookup %s", name);
+	}
+	ext4_iput(dir);
+}
+
+static void
+scenario_bigdir(struct mnt *m, bool verify)
+{
+	if (!verify)
+		big_write(m->fs);
+	big_verify(m->fs);
+}
+
+/* ---- scenario: hard links, symlinks, device nodes, FIFOs, sockets ---- */
+
+static char *
+long_target(size_t len)
+{
+	static char buf[5000];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = "abcdefghij/"[i % 11];
+	buf[len] = '\0';
+	return buf;
+}
+
+static void
+nodes_write(struct ext4_fs *fs)
+{
+	struct ext4_inode *root, *f, *in;
+	size_t tl[] = { 1, 59, 60, 200, fs->block_size - 1 };
+	char name[32];
+	size_t i;
+
+	if (resolve(fs, "/", &root) < 0 ||
+	    (f = create_file(fs, "/", "linked")) == NULL)
+		return;
+	write_content(fs, f, 31, 0, 5000, 5000);
+	CHECK_EQ(ext4_link(fs, f, root, "link2", 5), 0);
+	CHECK_EQ(ext4_link(fs, f, root, "link3", 5), 0);
+	CHECK_EQ(ext4_link(fs, f, root, "link3", 5), -EEXIST);
+	CHECK_EQ(ext4_link(fs, root, root, "rootlink", 8), -EPERM);
+	CHECK_EQ(ext4_unlink(fs, root, "linked", 6, false), 0);
+	CHECK_EQ(f->links, 2);
+	ext4_iput(f);
+	for (i = 0; i < sizeof(tl) / sizeof(tl[0]); i++) {
+		fmt(name, sizeof(name), "sym-%zu", tl[i]);
+		CHECK_EQ(ext4_symlink(fs, root, name, strlen(name),
+				      long_target(tl[i]), tl[i], 0, 0, &in), 0);
+		ext4_iput(in);
+	}
+	CHECK_EQ(ext4_symlink(fs, root, "toolong", 7,
+			      long_target(fs->block_size), fs->block_size, 0,
+			      0, &in), -ENAMETOOLONG);
+	CHECK_EQ(ext4_mknod(fs, root, "null", 4, S_IFCHR | 0666, 1, 3, 0, 0,
+			    &in), 0);
+	ext4_iput(in);
+	CHECK_EQ(ext4_mknod(fs, root, "sda1", 4, S_IFBLK | 0660, 8, 1, 0, 6,
+			    &in), 0);
+	ext4_iput(in);
+	CHECK_EQ(ext4_mknod(fs, root, "bigdev", 6, S_IFCHR | 0600, 300, 70000,
+			    0, 0, &in), 0);
+	ext4_iput(in);
+	CHECK_EQ(ext4_mknod(fs, root, "fifo", 4, S_IFIFO | 0644, 0, 0, 0, 0,
+			    &in), 0);
+	ext4_iput(in);
+	CHECK_EQ(ext4_mknod(fs, root, "sock", 4, S_IFSOCK | 0644, 0, 0, 0, 0,
+			    &in), 0);
+	ext4_iput(in);
+	CHECK_EQ(ext4_mknod(fs, root, "dir?", 4, S_IFDIR | 0644, 0, 0, 0, 0,
+			    &in), -EINVAL);
+	ext4_iput(root);
+}
+
+static void
+check_node(struct ext4_fs *fs, const char *path, uint16_t mode,
+	   uint32_t major, uint32_t minor)
+{
+	struct ext4_inode *in;
+
+	if (resolve(fs, path, &in) < 0) {
+		FAIL("lookup %s", path);
+		return;
+	}
+	CHECK_EQ(in->mode, mode);
+	CHECK_EQ(in->rdev_major, major);
+	CHECK_EQ(in->rdev_minor, minor);
+	ext4_iput(in);
+}
+
+static void
+nodes_verify(struct ext4_fs *fs)
+{
+	size_t tl[] = { 1, 59, 60, 200, fs->block_size - 1 };
+	struct ext4_inode *in, *in2;
+	char name[32], buf[5000];
+	size_t i;
+
+	if (resolve(fs, "/link2", &in) == 0) {
+		CHECK_EQ(in->links, 2);
+		check_content(fs, in, 31, 0, 5000);
+		if (resolve(fs, "/link3", &in2) == 0) {
+			CHECK(in == in2);
+			ext4_iput(in2);
+		}
+		ext4_iput(in);
+	}
+	CHECK(resolve(fs, "/linked", &in) == -ENOENT);
+	for (i = 0; i < sizeof(tl) / sizeof(tl[0]); i++) {
+		fmt(name, sizeof(name), "/sym-%zu", tl[i]);
+		if (resolve(fs, name, &in) < 0) {
+			FAIL("lookup %s", name);
+			continue;
+		}
+		CHECK_EQ(ext4_readlink(fs, in, buf, sizeof(buf)), tl[i]);
+		CHECK(memcmp(buf, long_target(tl[i]), tl[i]) == 0);
+		CHECK_EQ(ext4_inode_is_fast_symlink(fs, in), tl[i] < 60);
+		ext4_iput(in);
+	}
+	check_node(fs, "/null", S_IFCHR | 0666, 1, 3);
+	check_node(fs, "/sda1", S_IFBLK | 0660, 8, 1);
+	check_node(fs, "/bigdev", S_IFCHR | 0600, 300, 70000);
+	check_node(fs, "/fifo", S_IFIFO | 0644, 0, 0);
+	check_node(fs, "/sock", S_IFSOCK | 0644, 0, 0);
+}
+
+static void
+scenario_nodes(struct mnt *m, bool verify)
+{
+	if (!verify)
+		nodes_write(m->fs);
+	nodes_verify(m->fs);
+}
+
+/* ---- scenario: directory trees made and removed ---- */
+
+static int
+make_tree(struct ext4_fs *fs, struct ext4_inode *dir, int depth)
+{
+	struct ext4_inode *sub, *f;
+	char name[16];
+	int i, n = 0;
+
+	for (i = 0; i < 3; i++) {
+		fmt(name, sizeof(name), "f%d", i);
+		if (ext4_create(fs, dir, name, strlen(name), 0644, 0, 0,
+				&f) == 0) {
+			write_content(fs, f, 900 + i, 0, 100 * i, 100);
+			ext4_iput(f);
+		}
+		if (depth == 0)
+			continue;
+		fmt(name, sizeof(name), "d%d", i);
+		if (ext4_mkdir(fs, dir, name, strlen(name), 0755, 0, 0,
+			       &sub) < 0) {
+			FAIL("mkdir %s", name);
+			continue;
+		}
+		n += 1 + make_tree(fs, sub, depth - 1);
+		ext4_iput(sub);
+	}
+	CHECK_EQ(dir->links, depth ? 2 + 3 : 2);
+	return n;
+}
+
+/* Remove everything under dir (bottom up), then dir's own entries. */
+static void
+remove_tree(struct ext4_fs *fs, struct ext4_inode *dir, int depth)
+{
+	struct ext4_inode *sub;
+	char name[16];
+	uint32_t ino;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		fmt(name, sizeof(name), "f%d", i);
+		CHECK_EQ(ext4_unlink(fs, dir, name, strlen(name), false), 0);
+		if (depth == 0)
+			continue;
+		fmt(name, sizeof(name), "d%d", i);
+		if (ext4_lookup(fs, dir, name, strlen(name), &ino) < 0 ||
+		    ext4_iget(fs, ino, &sub) < 0) {
+			FAIL("lookup %s", name);
+			continue;
+		}
+		CHECK_EQ(ext4_rmdir(fs, dir, name, strlen(name), false),
+			 -ENOTEMPTY);
+		remove_tree(fs, sub, depth - 1);
+		ext4_iput(sub);
+		CHECK_EQ(ext4_rmdir(fs, dir, name, strlen(name), false), 0);
+	}
+	CHECK_EQ(dir->links, 2);
+}
+
+static void
+scenario_trees(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *root, *t;
+	struct ext4_statfs before, after;
+
+	if (verify) {
+		CHECK(resolve(fs, "/tree", &t) == -ENOENT);
+		if (resolve(fs, "/keep", &t) == 0) {
+			CHECK_EQ(t->links, 5);
+			ext4_iput(t);
+		}
+		return;
+	}
+	if (resolve(fs, "/", &root) < 0)
+		return;
+	ext4_statfs(fs, &before);
+	if (ext4_mkdir(fs, root, "tree", 4, 0755, 0, 0, &t) == 0) {
+		CHECK_EQ(make_tree(fs, t, 3), 39);
+		remove_tree(fs, t, 3);
+		ext4_iput(t);
+		CHECK_EQ(ext4_rmdir(fs, root, "tree", 4, false), 0);
+	}
+	ext4_statfs(fs, &after);
+	CHECK_EQ(after.free, before.free);
+	CHECK_EQ(after.ffree, before.ffree);
+	if (ext4_mkdir(fs, root, "keep", 4, 0755, 0, 0, &t) == 0) {
+		make_tree(fs, t, 2);
+		ext4_iput(t);
+	}
+	CHECK_EQ(ext4_rmdir(fs, root, "keep", 4, false), -ENOTEMPTY);
+	CHECK_EQ(ext4_rmdir(fs, root, "link2", 5, false), -ENOTDIR);
+	CHECK_EQ(ext4_unlink(fs, root, "keep", 4, false), -EISDIR);
+	CHECK_EQ(ext4_rmdir(fs, root, ".", 1, false), -EINVAL);
+	ext4_iput(root);
+}
+
+/* ---- scenario: renames, with a model of the result ---- */
+
+#define RN_DIRS 4
+#define RN_NAMES 24
+#define RN_OPS 3000
+
+/* model[d][n]: the seed of the file named n in directory d, 0 if none. */
+static uint64_t rn_model[RN_DIRS][RN_NAMES];
+
+static void
+rn_name(char *buf, size_t size, int n)
+{
+	fmt(buf, size, "name-%d", n);
+}
+
+static int
+rn_expect(int sd, int sn, int td, int tn, unsigned int flags)
+{
+	if (rn_model[sd][sn] == 0)
+		return -ENOENT;
+	if ((flags & EXT4_RENAME_EXCHANGE) && rn_model[td][tn] == 0)
+		return -ENOENT;
+	if ((flags & EXT4_RENAME_NOREPLACE) && rn_model[td][tn] != 0)
+		return -EEXIST;
+	return 0;
+}
+
+static void
+rn_apply(int sd, int sn, int td, int tn, unsigned int flags)
+{
+	uint64_t s = rn_model[sd][sn];
+
+	if (sd == td && sn == tn)
+		return;
+	if (flags & EXT4_RENAME_EXCHANGE) {
+		rn_model[sd][sn] = rn_model[td][tn];
+	} else {
+		rn_model[sd][sn] = 0;
+	}
+	rn_model[td][tn] = s;
+}
+
+static void
+rn_create(struct ext4_fs *fs, struct ext4_inode *dir, int d, int n,
+	  uint64_t seed)
+{
+	struct ext4_inode *in;
+	char name[32];
+
+	rn_name(name, sizeof(name), n);
+	if (ext4_create(fs, dir, name, strlen(name), 0644, 0, 0, &in) < 0) {
+		FAIL("create %s", name);
+		return;
+	}
+	write_content(fs, in, seed, 0, 50 + seed % 3000, 4096);
+	ext4_iput(in);
+	rn_model[d][n] = seed;
+}
+
+static void
+rn_storm(struct ext4_fs *fs, struct ext4_inode **dirs)
+{
+	static const unsigned int fl[] = { 0, 0, EXT4_RENAME_NOREPLACE,
+					   EXT4_RENAME_EXCHANGE };
+	char on[32], nn[32];
+	uint64_t seed = 1000;
+	int i, sd, sn, td, tn, want, got;
+	unsigned int flags;
+
+	for (i = 0; i < RN_OPS; i++) {
+		sd = (int)(rnd() % RN_DIRS);
+		sn = (int)(rnd() % RN_NAMES);
+		td = (int)(rnd() % RN_DIRS);
+		tn = (int)(rnd() % RN_NAMES);
+		flags = fl[rnd() % 4];
+		if (rn_model[sd][sn] == 0 && rnd() % 2) {
+			rn_create(fs, dirs[sd], sd, sn, ++seed);
+			continue;
+		}
+		rn_name(on, sizeof(on), sn);
+		rn_name(nn, sizeof(nn), tn);
+		want = rn_expect(sd, sn, td, tn, flags);
+		got = ext4_rename(fs, dirs[sd], on, strlen(on), dirs[td], nn,
+				  strlen(nn), flags);
+		if (got != want) {
+			FAIL("rename %d/%s -> %d/%s flags %u: %d, want %d", sd,
+			     on, td, nn, flags, got, want);
+			return;
+		}
+		if (got == 0)
+			rn_apply(sd, sn, td, tn, flags);
+	}
+}
+
+static void
+rn_verify(struct ext4_fs *fs)
+{
+	struct ext4_inode *in;
+	char path[64];
+	int d, n, err;
+
+	for (d = 0; d < RN_DIRS; d++) {
+		for (n = 0; n < RN_NAMES; n++) {
+			fmt(path, sizeof(path), "/rn/d%d/name-%d", d, n);
+			err = resolve(fs, path, &in);
+			if (rn_model[d][n] == 0) {
+				if (err != -ENOENT)
+					FAIL("%s should not exist: %d", path,
+					     err);
+				if (err == 0)
+					ext4_iput(in);
+				continue;
+			}
+			if (err < 0) {
+				FAIL("%s: %d", path, err);
+				continue;
+			}
+			CHECK_EQ(in->size, 50 + rn_model[d][n] % 3000);
+			check_content(fs, in, rn_model[d][n], 0, in->size);
+			CHECK_EQ(in->links, 1);
+			ext4_iput(in);
+		}
+	}
+}
+
+static struct ext4_inode *
+mkdir_path(struct ext4_fs *fs, const char *parent, const char *name)
+{
+	struct ext4_inode *p, *d = NULL;
+	int err;
+
+	if (resolve(fs, parent, &p) < 0)
+		return NULL;
+	if ((err = ext4_mkdir(fs, p, name, strlen(name), 0755, 0, 0, &d)) < 0)
+		FAIL("mkdir %s/%s: %d", parent, name, err);
+	ext4_iput(p);
+	return d;
+}
+
+static int
+rename_paths(struct ext4_fs *fs, const char *od, const char *on,
+	     const char *nd, const char *nn, unsigned int flags)
+{
+	struct ext4_inode *a, *b;
+	int err;
+
+	if (resolve(fs, od, &a) < 0)
+		return -ENOENT;
+	if (resolve(fs, nd, &b) < 0) {
+		ext4_iput(a);
+		return -ENOENT;
+	}
+	err = ext4_rename(fs, a, on, strlen(on), b, nn, strlen(nn), flags);
+	ext4_iput(a);
+	ext4_iput(b);
+	return err;
+}
+
+static uint32_t
+parent_of(struct ext4_fs *fs, const char *path)
+{
+	struct ext4_inode *in;
+	uint32_t ino = 0;
+
+	if (resolve(fs, path, &in) == 0) {
+		ext4_lookup(fs, in, "..", 2, &ino);
+		ext4_iput(in);
+	}
+	return ino;
+}
+
+static uint32_t
+ino_of(struct ext4_fs *fs, const char *path)
+{
+	struct ext4_inode *in;
+	uint32_t ino = 0;
+
+	if (resolve(fs, path, &in) == 0) {
+		ino = in->ino;
+		ext4_iput(in);
+	}
+	return ino;
+}
+
+/* Directories moving around, over each other and into themselves. */
+static void
+rn_dirs(struct ext4_fs *fs)
+{
+	struct ext4_inode *x;
+
+	ext4_iput(mkdir_path(fs, "/", "rd"));
+	ext4_iput(mkdir_path(fs, "/rd", "a"));
+	ext4_iput(mkdir_path(fs, "/rd/a", "b"));
+	ext4_iput(mkdir_path(fs, "/rd", "c"));
+	ext4_iput(mkdir_path(fs, "/rd", "e"));
+	ext4_iput(create_file(fs, "/rd", "f"));
+	ext4_iput(create_file(fs, "/rd/e", "g"));
+	CHECK_EQ(rename_paths(fs, "/rd", "a", "/rd/a/b", "x", 0), -EINVAL);
+	CHECK_EQ(rename_paths(fs, "/rd", "a", "/rd/a", "y", 0), -EINVAL);
+	CHECK_EQ(rename_paths(fs, "/rd", "f", "/rd", "c", 0), -EISDIR);
+	CHECK_EQ(rename_paths(fs, "/rd", "c", "/rd", "f", 0), -ENOTDIR);
+	CHECK_EQ(rename_paths(fs, "/rd", "c", "/rd", "e", 0), -ENOTEMPTY);
+	CHECK_EQ(rename_paths(fs, "/rd", "a", "/rd", "c", 0), 0);
+	CHECK_EQ(rename_paths(fs, "/rd/c", "b", "/rd", "b2", 0), 0);
+	CHECK_EQ(parent_of(fs, "/rd/b2"), ino_of(fs, "/rd"));
+	CHECK_EQ(rename_paths(fs, "/rd", "b2", "/rd/e", "g",
+			      EXT4_RENAME_EXCHANGE), 0);
+	CHECK_EQ(parent_of(fs, "/rd/e/g"), ino_of(fs, "/rd/e"));
+	ext4_iput(mkdir_path(fs, "/rd/c", "deep"));
+	CHECK_EQ(rename_paths(fs, "/rd/c", "deep", "/rd/e", "g",
+			      EXT4_RENAME_EXCHANGE), 0);
+	CHECK_EQ(parent_of(fs, "/rd/e/g"), ino_of(fs, "/rd/e"));
+	CHECK_EQ(parent_of(fs, "/rd/c/deep"), ino_of(fs, "/rd/c"));
+	CHECK_EQ(rename_paths(fs, "/rd", "c", "/rd/c/deep", "z",
+			      EXT4_RENAME_EXCHANGE), -ENOENT);
+	CHECK_EQ(rename_paths(fs, "/rd", "e", "/rd/e/g", "in",
+			      EXT4_RENAME_NOREPLACE), -EINVAL);
+	if (resolve(fs, "/rd", &x) == 0) {
+		/* rd holds c, e, f, b2: 2 + 2 subdirectories... */
+		CHECK_EQ(x->links, 4);
+		ext4_iput(x);
+	}
+}
+
+static void
+scenario_rename(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *dirs[RN_DIRS];
+	char name[16];
+	int d;
+
+	if (verify) {
+		rn_verify(fs);
+		CHECK_EQ(parent_of(fs, "/rd/e/g"), ino_of(fs, "/rd/e"));
+		return;
+	}
+	ext4_iput(mkdir_path(fs, "/", "rn"));
+	memset(rn_model, 0, sizeof(rn_model));
+	for (d = 0; d < RN_DIRS; d++) {
+		fmt(name, sizeof(name), "d%d", d);
+		dirs[d] = mkdir_path(fs, "/rn", name);
+		if (dirs[d] == NULL)
+			return;
+	}
+	rn_storm(fs, dirs);
+	rn_verify(fs);
+	for (d = 0; d < RN_DIRS; d++)
+		ext4_iput(dirs[d]);
+	rn_dirs(fs);
+}
+
+/* ---- scenario: truncating up and down ---- */
+
+static void
+scenario_truncate(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *in;
+	uint32_t bs = fs->block_size;
+
+	if (verify) {
+		if (resolve(fs, "/trunc", &in) < 0) {
+			FAIL("lookup /trunc");
+			return;
+		}
+		CHECK_EQ(in->size, 300000);
+		check_content(fs, in, 61, 0, 5000);
+		check_content(fs, in, 0, 5000, 295000 - 5000);
+		check_content(fs, in, 62, 295000, 5000);
+		ext4_iput(in);
+		return;
+	}
+	if ((in = create_file(fs, "/", "trunc")) == NULL)
+		return;
+	write_content(fs, in, 61, 0, 100000, 10000);
+	CHECK_EQ(ext4_truncate(fs, in, 5000), 0);
+	CHECK_EQ(in->size, 5000);
+	CHECK_EQ(in->blocks, ext4_sectors(fs, (5000 + bs - 1) / bs) +
+				     (in->blocks - ext4_sectors(fs, (5000 + bs -
+								     1) / bs)));
+	CHECK_EQ(ext4_truncate(fs, in, 300000), 0);
+	check_content(fs, in, 61, 0, 5000);
+	check_content(fs, in, 0, 5000, 295000);
+	/* The old tail block must read as zeros past 5000 after growing. */
+	write_content(fs, in, 62, 295000, 5000, 5000);
+	CHECK_EQ(in->size, 300000);
+	CHECK_EQ(ext4_truncate(fs, in, 300000), 0);
+	ext4_iput(in);
+	if ((in = create_file(fs, "/", "trunc0")) != NULL) {
+		write_content(fs, in, 63, 0, 1 << 20, 1 << 16);
+		CHECK_EQ(ext4_truncate(fs, in, 0), 0);
+		CHECK_EQ(in->blocks, 0);
+		CHECK_EQ(ext4_truncate(fs, in, 1 << 30), 0);
+		CHECK_EQ(in->blocks, 0);
+		ext4_iput(in);
+	}
+}
+
+/* ---- scenario: extended attributes in the inode and in a block ---- */
+
+static void
+xattr_value(char *buf, size_t len, int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)('a' + (seed * 7 + i) % 26);
+}
+
+static void
+xattr_check(struct ext4_fs *fs, struct ext4_inode *in, const char *name,
+	    size_t len, int seed)
+{
+	char want[4096], got[4096];
+
+	xattr_value(want, len, seed);
+	CHECK_EQ(ext4_getxattr(fs, in, name, got, sizeof(got)), len);
+	if (memcmp(want, got, len) != 0)
+		FAIL("xattr %s differs", name);
+}
+
+static void
+scenario_xattr(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *in;
+	char name[64], val[4096], list[4096];
+	size_t vlen = fs->block_size / 8;
+	int i;
+
+	if (!verify) {
+		if ((in = create_file(fs, "/", "xa")) == NULL)
+			return;
+		xattr_value(val, 10, 1);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.small", val, 10, 0), 0);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.small", val, 10,
+				       EXT4_XATTR_CREATE), -EEXIST);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.none", val, 10,
+				       EXT4_XATTR_REPLACE), -ENODATA);
+		CHECK_EQ(ext4_setxattr(fs, in, "bogus.x", val, 1, 0),
+			 -EOPNOTSUPP);
+		for (i = 0; i < 5; i++) {
+			fmt(name, sizeof(name), "user.big%d", i);
+			xattr_value(val, vlen, i + 10);
+			CHECK_EQ(ext4_setxattr(fs, in, name, val, vlen, 0), 0);
+		}
+		xattr_value(val, 20, 3);
+		CHECK_EQ(ext4_setxattr(fs, in, "trusted.t", val, 20, 0), 0);
+		CHECK_EQ(ext4_setxattr(fs, in, "security.selinux", val, 20, 0),
+			 0);
+		CHECK(in->file_acl != 0);
+		CHECK_EQ(ext4_removexattr(fs, in, "user.big2"), 0);
+		CHECK_EQ(ext4_removexattr(fs, in, "user.big2"), -ENODATA);
+		xattr_value(val, 7, 4);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.small", val, 7,
+				       EXT4_XATTR_REPLACE), 0);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.empty", val, 0, 0), 0);
+		CHECK_EQ(ext4_setxattr(fs, in, "user.huge", val,
+				       fs->block_size, 0), -ENOSPC);
+		ext4_iput(in);
+		/* A file whose only xattr block goes away again. */
+		if ((in = create_file(fs, "/", "xb")) != NULL) {
+			xattr_value(val, vlen * 2, 9);
+			CHECK_EQ(ext4_setxattr(fs, in, "user.a", val,
+					       vlen * 2, 0), 0);
+			CHECK(in->file_acl != 0);
+			CHECK_EQ(ext4_removexattr(fs, in, "user.a"), 0);
+			CHECK_EQ(in->file_acl, 0);
+			CHECK_EQ(in->blocks, 0);
+			ext4_iput(in);
+		}
+	}
+	if (resolve(fs, "/xa", &in) < 0) {
+		FAIL("lookup /xa");
+		return;
+	}
+	xattr_check(fs, in, "user.small", 7, 4);
+	xattr_check(fs, in, "user.big0", vlen, 10);
+	xattr_check(fs, in, "user.big4", vlen, 14);
+	xattr_check(fs, in, "trusted.t", 20, 3);
+	xattr_check(fs, in, "security.selinux", 20, 3);
+	CHECK_EQ(ext4_getxattr(fs, in, "user.big2", val, sizeof(val)),
+		 -ENODATA);
+	CHECK_EQ(ext4_getxattr(fs, in, "user.empty", val, sizeof(val)), 0);
+	CHECK_EQ(ext4_getxattr(fs, in, "user.small", val, 3), -ERANGE);
+	CHECK_EQ(ext4_getxattr(fs, in, "user.small", NULL, 0), 7);
+	i = (int)ext4_listxattr(fs, in, list, sizeof(list));
+	CHECK_EQ(i, ext4_listxattr(fs, in, NULL, 0));
+	CHECK_EQ(i, (int)(sizeof("user.small") + sizeof("user.empty") +
+			  4 * sizeof("user.big0") + sizeof("trusted.t") +
+			  sizeof("security.selinux")));
+	ext4_iput(in);
+}
+
+/* ---- scenario: unlinked while open, then evicted ---- */
+
+static void
+scenario_orphan(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *root, *in;
+	struct ext4_statfs before, after;
+
+	if (verify) {
+		CHECK(resolve(fs, "/orphan", &in) == -ENOENT);
+		CHECK_EQ(le32toh(fs->sb.s_last_orphan), 0);
+		return;
+	}
+	if (resolve(fs, "/", &root) < 0)
+		return;
+	ext4_statfs(fs, &before);
+	if ((in = create_file(fs, "/", "orphan")) != NULL) {
+		write_content(fs, in, 71, 0, 200000, 65536);
+		CHECK_EQ(ext4_unlink(fs, root, "orphan", 6, true), 0);
+		CHECK_EQ(le32toh(fs->sb.s_last_orphan), in->ino);
+		CHECK(resolve(fs, "/orphan", &in) == -ENOENT);
+		check_content(fs, in, 71, 0, 200000);
+		CHECK_EQ(write_content(fs, in, 72, 200000, 1000, 1000), 0);
+		CHECK_EQ(ext4_evict(fs, in), 0);
+		CHECK(in->freed);
+		CHECK_EQ(le32toh(fs->sb.s_last_orphan), 0);
+		ext4_iput(in);
+	}
+	ext4_statfs(fs, &after);
+	CHECK_EQ(after.free, before.free);
+	CHECK_EQ(after.ffree, before.ffree);
+	ext4_iput(root);
+}
+
+/* Left on the orphan list at unmount: the next mount deletes it. */
+static void
+scenario_orphan_crash(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *root, *a, *b;
+
+	if (verify || resolve(fs, "/", &root) < 0)
+		return;
+	a = create_file(fs, "/", "orphan-a");
+	b = create_file(fs, "/", "orphan-b");
+	if (a != NULL && b != NULL) {
+		write_content(fs, a, 73, 0, 300000, 65536);
+		write_content(fs, b, 74, 0, 3000, 65536);
+		CHECK_EQ(ext4_unlink(fs, root, "orphan-a", 8, true), 0);
+		CHECK_EQ(ext4_unlink(fs, root, "orphan-b", 8, true), 0);
+	}
+	ext4_iput(root);
+	mnt_close(m);
+	ext4_iput(a);	/* after the unmount: only frees the object */
+	ext4_iput(b);
+	if (mnt_open(m, m->img, true) == 0)
+		CHECK_EQ(le32toh(m->fs->sb.s_last_orphan), 0);
+}
+
+/* ---- scenario: preallocation and holes punched ---- */
+
+static void
+scenario_falloc(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *in;
+	uint32_t bs = fs->block_size;
+	bool ext;
+
+	if (verify) {
+		if (resolve(fs, "/falloc", &in) < 0)
+			return;
+		ext = in->flags & EXT4_EXTENTS_FL;
+		CHECK_EQ(in->size, ext ? 400 * bs : 100 * bs);
+		check_content(fs, in, 81, 0, 10 * bs);
+		check_content(fs, in, 0, 10 * bs, 5 * bs + 3);
+		check_content(fs, in, 81, 15 * bs + 3, 85 * bs - 3);
+		if (ext) {
+			check_content(fs, in, 0, 100 * bs, 50 * bs + 10);
+			check_content(fs, in, 82, 150 * bs + 10, 1000);
+			check_content(fs, in, 0, 150 * bs + 1010,
+				      250 * bs - 1010);
+		}
+		ext4_iput(in);
+		return;
+	}
+	if ((in = create_file(fs, "/", "falloc")) == NULL)
+		return;
+	ext = in->flags & EXT4_EXTENTS_FL;
+	write_content(fs, in, 81, 0, 100 * bs, 1 << 16);
+	CHECK_EQ(ext4_fallocate(fs, in, EXT4_FALLOC_PUNCH_HOLE |
+					       EXT4_FALLOC_KEEP_SIZE,
+				10 * bs, 5 * bs + 3), 0);
+	CHECK_EQ(ext4_fallocate(fs, in, EXT4_FALLOC_PUNCH_HOLE, 0, 1),
+		 -EOPNOTSUPP);
+	if (ext) {
+		CHECK_EQ(ext4_fallocate(fs, in, 0, 100 * bs, 300 * bs), 0);
+		CHECK_EQ(in->size, 400 * bs);
+		CHECK_EQ(ext4_fallocate(fs, in, EXT4_FALLOC_KEEP_SIZE,
+					400 * bs, 100 * bs), 0);
+		CHECK_EQ(in->size, 400 * bs);
+		write_content(fs, in, 82, 150 * bs + 10, 1000, 1000);
+		check_content(fs, in, 0, 100 * bs, 50 * bs + 10);
+	} else {
+		CHECK_EQ(ext4_fallocate(fs, in, 0, 100 * bs, 300 * bs),
+			 -EOPNOTSUPP);
+	}
+	ext4_iput(in);
+}
+
+/* ---- statfs agrees with dumpe2fs ---- */
+
+static long long
+dumpe2fs_field(const char *img, const char *label)
+{
+	char cmd[4200], out[1 << 14], *p;
+
+	fmt(cmd, sizeof(cmd), "dumpe2fs -h %s 2>/dev/null", wpath(img));
+	if (run(cmd, out, sizeof(out)) != 0)
+		return -1;
+	for (p = out; (p = strstr(p, label)) != NULL; p++)
+		if ((p == out || p[-1] == '\n') && p[strlen(label)] == ':')
+			return strtoll(p + strlen(label) + 1, NULL, 10);
+	return -1;
+}
+
+static void
+check_statfs(const char *img)
+{
+	struct ext4_statfs st;
+	struct mnt m;
+
+	if (mnt_open(&m, img, false) < 0)
+		return;
+	ext4_statfs(m.fs, &st);
+	mnt_close(&m);
+	CHECK_EQ(st.free, dumpe2fs_field(img, "Free blocks"));
+	CHECK_EQ(st.ffree, dumpe2fs_field(img, "Free inodes"));
+}
+
+/* ---- scenario: changing what mke2fs -d and e2fsck -D made ---- */
+
+#define EX_N 3000
+
+static void
+scenario_existing(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *dir, *in;
+	char name[32];
+	uint64_t pos = 0;
+	uint32_t ino;
+	int i, n = 0, err;
+
+	if (resolve(fs, "/many", &dir) < 0)
+		return;	/* not a populated image */
+	if (!verify) {
+		CHECK(dir->flags & EXT4_INDEX_FL);
+		for (i = 1; i <= EX_N; i += 2) {
+			fmt(name, sizeof(name), "f%d", i);
+			if ((err = ext4_unlink(fs, dir, name, strlen(name),
+					       false)) < 0)
+				FAIL("unlink %s: %d", name, err);
+		}
+		for (i = 1; i <= EX_N; i++) {
+			fmt(name, sizeof(name), "g%d", i);
+			if ((err = ext4_create(fs, dir, name, strlen(name),
+					       0644, 0, 0, &in)) < 0) {
+				FAIL("create %s: %d", name, err);
+				break;
+			}
+			ext4_iput(in);
+		}
+		if (resolve(fs, "/existing-big", &in) == 0) {
+			write_content(fs, in, 91, 1000000, 5000, 5000);
+			write_content(fs, in, 92, 3 << 20, 5000, 5000);
+			ext4_iput(in);
+		}
+	}
+	CHECK_EQ(ext4_readdir(fs, dir, &pos, count_entry, &n), 0);
+	CHECK_EQ(n, EX_N / 2 + EX_N + 2);
+	for (i = 1; i <= EX_N; i++) {
+		fmt(name, sizeof(name), "f%d", i);
+		CHECK_EQ(ext4_lookup(fs, dir, name, strlen(name), &ino),
+			 i % 2 ? -ENOENT : 0);
+		fmt(name, sizeof(name), "g%d", i);
+		CHECK_EQ(ext4_lookup(fs, dir, name, strlen(name), &ino), 0);
+	}
+	ext4_iput(dir);
+	if (resolve(fs, "/existing-big", &in) == 0) {
+		CHECK_EQ(in->size, (3 << 20) + 5000);
+		check_content(fs, in, 91, 1000000, 5000);
+		check_content(fs, in, 92, 3 << 20, 5000);
+		ext4_iput(in);
+	}
+}
+
 /* ---- running it all ---- */
 
 struct scenario {
@@ -549,30 +1448,81 @@ static const struct scenario scenarios[] = {
 	{ "sizes", scenario_sizes },
 	{ "sparse", scenario_sparse },
 	{ "frag", scenario_frag },
+	{ "bigdir", scenario_bigdir },
+	{ "nodes", scenario_nodes },
+	{ "trees", scenario_trees },
+	{ "rename", scenario_rename },
+	{ "truncate", scenario_truncate },
+	{ "xattr", scenario_xattr },
+	{ "orphan", scenario_orphan },
+	{ "orphan-crash", scenario_orphan_crash },
+	{ "falloc", scenario_falloc },
+	{ "existing", scenario_existing },
 };
 
 struct image {
 	const char *name;
 	const char *mkfs;	/* mke2fs arguments */
 	const char *size;
+	bool populate;		/* from a tree, big directory indexed */
 };
 
 static const struct image images[] = {
-	{ "ext4-4k.img", "-t ext4 -b 4096", "256M" },
-	{ "ext4-1k.img", "-t ext4 -b 1024", "128M" },
-	{ "ext2-1k.img", "-t ext2 -b 1024", "128M" },
-	{ "ext3-4k.img", "-t ext3 -b 4096", "128M" },
+	{ "ext4-4k.img", "-t ext4 -b 4096", "256M", false },
+	{ "ext4-1k.img", "-t ext4 -b 1024", "128M", false },
+	{ "ext2-1k.img", "-t ext2 -b 1024", "128M", false },
+	{ "ext3-4k.img", "-t ext3 -b 4096", "128M", false },
+	{ "ext4-plain.img", "-t ext4 -b 1024 -O ^metadata_csum,^64bit,"
+	  "uninit_bg", "64M", false },
+	{ "ext4-tree.img", "-t ext4 -b 1024", "64M", true },
+	{ "ext2-tree.img", "-t ext2 -b 4096", "64M", true },
 };
+
+/* A tree for mke2fs -d: a big directory and a file of seed 90. */
+static int
+make_source_tree(void)
+{
+	char cmd[8400], tree[4200];
+	uint8_t *buf;
+	FILE *f;
+
+	fmt(tree, sizeof(tree), "%s", wpath("tree"));
+	fmt(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/many && cd %s/many && "
+	    "seq 1 %d | sed 's/^/f/' | xargs touch", tree, tree, tree, EX_N);
+	if (run(cmd, NULL, 0) != 0)
+		return -1;
+	fmt(cmd, sizeof(cmd), "%s/existing-big", tree);
+	if ((f = fopen(cmd, "wb")) == NULL)
+		return -1;
+	buf = malloc(2 << 20);
+	content_fill(buf, 90, 0, 2 << 20);
+	fwrite(buf, 1, 2 << 20, f);
+	fclose(f);
+	free(buf);
+	return 0;
+}
 
 static int
 make_image(const struct image *im)
 {
-	char cmd[8400];
+	char cmd[8400], dflag[4200] = "";
 
-	fmt(cmd, sizeof(cmd), "rm -f %s; mke2fs -q -F %s %s %s 2>&1",
-	    wpath(im->name), im->mkfs, wpath(im->name), im->size);
+	if (im->populate) {
+		if (make_source_tree() < 0) {
+			FAIL("cannot make the tree");
+			return -1;
+		}
+		fmt(dflag, sizeof(dflag), "-d %s", wpath("tree"));
+	}
+	fmt(cmd, sizeof(cmd), "rm -f %s; mke2fs -q -F %s %s %s %s 2>&1",
+	    wpath(im->name), im->mkfs, dflag, wpath(im->name), im->size);
 	if (run(cmd, NULL, 0) != 0) {
 		FAIL("mke2fs failed: %s", cmd);
+		return -1;
+	}
+	fmt(cmd, sizeof(cmd), "e2fsck -fyD %s 2>&1", wpath(im->name));
+	if (im->populate && run(cmd, NULL, 0) > 1) {
+		FAIL("e2fsck -D failed");
 		return -1;
 	}
 	return 0;
@@ -586,7 +1536,8 @@ run_scenario(const struct image *im, const struct scenario *s)
 	if (mnt_open(&m, im->name, true) < 0)
 		return;
 	s->fn(&m, false);
-	mnt_close(&m);
+	if (m.fs != NULL)
+		mnt_close(&m);
 	fsck_clean(im->name, s->name);
 	if (mnt_open(&m, im->name, false) < 0)
 		return;
@@ -604,7 +1555,8 @@ run_image(const struct image *im)
 		return;
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		run_scenario(im, &scenarios[i]);
-	dump_sizes(im->name, strstr(im->name, "4k") ? 4096 : 1024);
+	dump_sizes(im->name, strstr(im->mkfs, "4096") ? 4096 : 1024);
+	check_statfs(im->name);
 }
 
 int
