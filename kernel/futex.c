@@ -20,6 +20,7 @@
 #include "mm/mm.h"
 #include "printk.h"
 #include "syscalls.h"
+#include "time.h"
 #include "task.h"
 #include "uaccess.h"
 
@@ -395,9 +396,9 @@ futex_deadline(struct task *t, uaddr_t uts, int cmd, bool realtime,
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	ns = ts.sec * 1000000000 + ts.nsec;
+	ns = ktime_from(ts.sec, ts.nsec);
 	if (cmd == FUTEX_WAIT)
-		*deadline = ktime_now() + ns;
+		*deadline = ktime_after(ns);
 	else if (realtime)
 		*deadline = ns - (host_clock(0) - ktime_now());
 	else

@@ -8,10 +8,10 @@
  */
 #include "errno.h"
 #include "syscalls.h"
+#include "time.h"
 #include "task.h"
 #include "uaccess.h"
 
-#define NSEC_PER_SEC 1000000000LL
 
 static const int itimer_signal[3] = { 14 /* SIGALRM */, 26 /* SIGVTALRM */,
 				      27 /* SIGPROF */ };
@@ -37,7 +37,7 @@ itimer_fire(struct timer *tm)
 static int64_t
 tv_to_ns(const struct timeval_k *tv)
 {
-	return tv->sec * NSEC_PER_SEC + tv->usec * 1000;
+	return ktime_from(tv->sec, tv->usec * 1000);
 }
 
 static struct timeval_k

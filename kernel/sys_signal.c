@@ -6,6 +6,7 @@
 #include "signal.h"
 #include "syscall.h"
 #include "syscalls.h"
+#include "time.h"
 #include "task.h"
 #include "uaccess.h"
 #include "x86_64/sigframe.h"
@@ -153,7 +154,7 @@ sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
-		deadline = ktime_now() + ts.sec * 1000000000 + ts.nsec;
+		deadline = ktime_after(ktime_from(ts.sec, ts.nsec));
 	}
 	while ((sig = signal_dequeue(t, set, &info)) == 0 && r == 0) {
 		if (deadline >= 0 && deadline <= ktime_now())

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "host/host.h"
 #include "syscalls.h"
+#include "time.h"
 #include "task.h"
 #include "uaccess.h"
 
@@ -139,7 +140,7 @@ read_ts(struct task *t, uaddr_t u, int64_t *ns)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	*ns = ts.sec * 1000000000 + ts.nsec;
+	*ns = ktime_from(ts.sec, ts.nsec);
 	return 0;
 }
 
@@ -151,7 +152,7 @@ sys_nanosleep(struct task *t, const uint64_t a[6])
 
 	if ((r = read_ts(t, UADDR(a[0]), &ns)) < 0)
 		return r;
-	return do_sleep(t, CLOCK_MONOTONIC_K, ktime_now() + ns, UADDR(a[1]));
+	return do_sleep(t, CLOCK_MONOTONIC_K, ktime_after(ns), UADDR(a[1]));
 }
 
 long
@@ -169,6 +170,7 @@ sys_clock_nanosleep(struct task *t, const uint64_t a[6])
 		return r;
 	if (flags & TIMER_ABSTIME_K)
 		return do_sleep(t, id, ns, UNULL) == -EINTR ? -EINTR : 0;
-	r = do_sleep(t, id, host_clock(id) + ns, UADDR(a[3]));
+	r = do_sleep(t, id, ns >= KTIME_MAX ? KTIME_MAX : host_clock(id) + ns,
+		     UADDR(a[3]));
 	return r;
 }

@@ -14,6 +14,7 @@
 #include "fs/fdtable.h"
 #include "fs/poll.h"
 #include "syscalls.h"
+#include "time.h"
 #include "task.h"
 #include "uaccess.h"
 
@@ -187,7 +188,7 @@ deadline_from_ts(struct task *t, uaddr_t uts, int64_t *deadline)
 	if (ts.sec == 0 && ts.nsec == 0)
 		*deadline = 0;
 	else
-		*deadline = ktime_now() + ts.sec * 1000000000 + ts.nsec;
+		*deadline = ktime_after(ktime_from(ts.sec, ts.nsec));
 	return 0;
 }
 
@@ -361,7 +362,7 @@ sys_select(struct task *t, const uint64_t a[6])
 		if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
 			return -EINVAL;
 		deadline = (tv.sec || tv.usec)
-				   ? start + tv.sec * 1000000000 + tv.usec * 1000
+				   ? start + ktime_from(tv.sec, tv.usec * 1000)
 				   : 0;
 	}
 	r = do_select(t, (int)a[0], sets, deadline);
