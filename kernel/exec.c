@@ -348,6 +348,37 @@ map_elf(struct task *t, struct file *f, const struct elf64_ehdr *eh,
 	return 0;
 }
 
+/* The code and data ranges of the main program, for /proc. */
+static void
+note_layout(struct mm *mm, const struct elf64_ehdr *eh,
+	    const struct elf64_phdr *ph, uint64_t bias)
+{
+	int i;
+
+	mm->start_code = mm->start_data = UINT64_MAX;
+	for (i = 0; i < eh->e_phnum; i++) {
+		uint64_t lo = ph[i].p_vaddr + bias, hi = lo + ph[i].p_filesz;
+
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_flags & PF_X) {
+			if (lo < mm->start_code)
+				mm->start_code = lo;
+			if (hi > mm->end_code)
+				mm->end_code = hi;
+		} else {
+			if (lo < mm->start_data)
+				mm->start_data = lo;
+			if (hi > mm->end_data)
+				mm->end_data = hi;
+		}
+	}
+	if (mm->start_code == UINT64_MAX)
+		mm->start_code = 0;
+	if (mm->start_data == UINT64_MAX)
+		mm->start_data = 0;
+}
+
 /* The loaded program, for building the stack and the registers. */
 struct elf_image {
 	uint64_t entry, phdr, phnum, base, brk;
@@ -634,6 +665,7 @@ exec_commit_elf(struct task *t, struct binprm *bp, const struct elf64_ehdr *eh,
 			 eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0, &bias,
 			 &end)) < 0)
 		goto fatal;
+	note_layout(t->mm, eh, ph, bias);
 	img.entry = eh->e_entry + bias;
 	img.phdr = elf_phdr_addr(eh, ph, bias);
 	img.phnum = eh->e_phnum;

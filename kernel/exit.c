@@ -200,6 +200,7 @@ do_exit(struct task *t, int status)
 	wake_up(&p->thread_exit_wait);
 	if (--p->nr_threads == 0) {
 		p->exit_uid = t->cred.uid;
+		memcpy(p->exit_comm, t->comm, sizeof(p->exit_comm));
 		process_exit(p);
 	}
 	sched_exit_current();
