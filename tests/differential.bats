@@ -350,3 +350,7 @@ guest_stderr() {
 @test "differential: stat_fd_kinds" {
 	differential stat_fd_kinds
 }
+
+@test "differential: fileio_proc_fd_reopen" {
+	differential fileio_proc_fd_reopen
+}

@@ -323,6 +323,8 @@ fifo_open(struct inode *inode, struct file *f)
 	if (!p && (p = inode->pipe = pipe_alloc()) == NULL)
 		return -ENOMEM;
 	fifo_attach(p, f);
+	if (inode->sb == pipefs_sb)
+		return 0; /* a pipe reopened through /proc waits for no one */
 	if (acc == K_O_RDONLY && p->writers == 0 &&
 	    !(f->flags & K_O_NONBLOCK)) {
 		seen = p->w_counter;
@@ -401,6 +403,13 @@ static const struct inode_ops pipefs_iops = {
 	.setattr = pipefs_setattr,
 };
 
+/*
+ * pipefs is mounted internally (not in the mount table), so every pipe
+ * file has a place: /proc/PID/fd/N of a pipe can be followed and opened
+ * again, as /dev/stdin and bash's <(…) need.
+ */
+static struct mount pipefs_mnt;
+
 static struct super_block *
 pipefs_super(void)
 {
@@ -412,7 +421,27 @@ pipefs_super(void)
 		pipefs_sb->dev = sb_anon_dev();
 	pipefs_sb->next_ino = 1;
 	pipefs_sb->active = 1; /* never unmounted */
+	pipefs_mnt.sb = pipefs_sb;
+	pipefs_mnt.parent = &pipefs_mnt;
+	pipefs_mnt.refcount = 1;
+	list_init(&pipefs_mnt.link);
 	return pipefs_sb;
+}
+
+/* Give a new pipe file its place on pipefs. */
+static int
+pipefs_place(struct file *f, struct inode *inode)
+{
+	struct dentry *d = dentry_alloc(NULL, "pipe", 4);
+
+	if (!d)
+		return -ENOMEM;
+	d->sb = pipefs_sb;
+	d->inode = inode_get(inode);
+	f->path.mnt = &pipefs_mnt;
+	f->path.dentry = d;
+	pipefs_mnt.refcount++;
+	return 0;
 }
 
 /* A pipefs inode owned by t, carrying p. */
@@ -433,7 +462,7 @@ pipefs_new_inode(struct task *t, struct pipe *p)
 	inode->atime = inode->mtime = inode->ctime = inode->btime =
 		current_time();
 	inode->i_op = &pipefs_iops;
-	inode->f_op = &pipe_file_ops;
+	inode->f_op = &fifo_file_ops; /* reopened through /proc like a FIFO */
 	inode->pipe = p;
 	return inode;
 }
@@ -458,6 +487,11 @@ pipe_create(struct task *t, unsigned int flags, struct file **rd,
 	*wr = *rd ? file_alloc(inode, &pipe_file_ops, K_O_WRONLY | nb) : NULL;
 	if (*wr)
 		fifo_attach(p, *wr);
+	if (*wr && (pipefs_place(*rd, inode) < 0 ||
+		    pipefs_place(*wr, inode) < 0)) {
+		file_put(*wr);
+		*wr = NULL;
+	}
 	inode_put(inode); /* the files hold their own */
 	if (*wr)
 		return 0;
