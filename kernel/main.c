@@ -57,7 +57,7 @@ static noreturn void
 boot_fail(const char *fmt, const char *what, int err)
 {
 	fprintf(stderr, "vmlinux: ");
-	fprintf(stderr, fmt, what, strerror(-err));
+	fprintf(stderr, fmt, what, err ? strerror(-err) : "");
 	fputc('\n', stderr);
 	host_exit(1);
 }
@@ -78,19 +78,47 @@ save_cmdline(int argc, char **argv)
 	}
 }
 
+/*
+ * Mount the root quietly: if it fails, the filesystem's own complaint
+ * becomes the one line the user sees.
+ */
+static int
+try_mount_root(unsigned long flags)
+{
+	int saved = console_loglevel, r;
+	const char *before = strdup(printk_last()), *why;
+
+	console_loglevel = 0;
+	r = do_mount(NULL, params.root, NULL, "ext4", flags, NULL);
+	console_loglevel = saved;
+	why = printk_last();
+	if (r < 0 && r != -EROFS && r != -ENXIO && before &&
+	    strcmp(before, why) != 0) {
+		fprintf(stderr, "vmlinux: cannot mount root filesystem on %s: "
+				"%s\n",
+			params.root, why);
+		host_exit(1);
+	}
+	free((void *)before);
+	return r;
+}
+
 static void
 mount_root(void)
 {
 	unsigned long flags = params.root_rw ? 0 : K_MS_RDONLY;
 	int r;
 
-	r = do_mount(NULL, params.root, NULL, "ext4", flags, NULL);
+	r = try_mount_root(flags);
 	if (r == -EROFS && params.root_rw) {
 		pr_warn("VFS: %s is read-only here; mounting the root "
 			"read-only",
 			params.root);
-		r = do_mount(NULL, params.root, NULL, "ext4", K_MS_RDONLY, NULL);
+		r = try_mount_root(K_MS_RDONLY);
 	}
+	if (r == -ENXIO && !params.ubd[0].file)
+		boot_fail("no root disk: give one with ubd0=IMAGE "
+			  "(see --help)%s%s", "", 0);
 	if (r == -ENXIO)
 		boot_fail("cannot mount root: no such device %s (%s)",
 			  params.root, r);
@@ -236,6 +264,8 @@ main(int argc, char **argv)
 	if ((r = ubd_setup(params.ubd, MAX_UBD)) < 0)
 		host_exit(1);
 	mount_root();
+	/* Said once the boot can no longer fail, so errors stay one line. */
+	pr_notice("interception backend: %s", host_backend_name());
 	if (sched_start_task(make_init_task(), init_main) < 0)
 		panic("no kernel stack for init");
 	sched_loop();

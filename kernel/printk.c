@@ -16,6 +16,7 @@
 int console_loglevel = 7;
 
 static char log_buf[LOG_BUF_SIZE];
+static char last_msg[256]; /* the newest message, without its stamp */
 static size_t log_head; /* bytes ever written; the buffer holds the tail */
 
 static void
@@ -59,8 +60,15 @@ vprintk(int level, const char *fmt, va_list ap)
 		m = (int)sizeof(line) - 2 - n;
 	line[n + m] = '\n';
 	log_store(line, (size_t)(n + m + 1));
+	snprintf(last_msg, sizeof(last_msg), "%.*s", m, line + n);
 	if (level < console_loglevel)
 		host_log_write(line + n, (size_t)m + 1);
+}
+
+const char *
+printk_last(void)
+{
+	return last_msg;
 }
 
 void

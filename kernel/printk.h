@@ -36,6 +36,9 @@ void vprintk(int level, const char *fmt, va_list ap);
 /* The retained log, oldest first, for dmesg: bytes copied. */
 size_t printk_read_log(char *buf, size_t len);
 
+/* The newest message, without its timestamp ("" if none). */
+const char *printk_last(void);
+
 /* Monotonic time of boot; printk stamps are relative to it. */
 extern long long boot_time_ns;
 

@@ -44,8 +44,7 @@ host_init(const char *mode, bool all_cpus)
 	}
 	if (!all_cpus)
 		stay_on_one_cpu();
-	backend = "ptrace";
-	pr_notice("interception backend: ptrace (PTRACE_SYSEMU)");
+	backend = "ptrace (PTRACE_SYSEMU)";
 	return 0;
 }
 
