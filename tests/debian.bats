@@ -23,19 +23,22 @@ setup_file() {
 setup() { umk_setup; }
 teardown() { umk_teardown; }
 
-# deb_sh [SCRIPT]: boot a private copy of the Debian image and run SCRIPT
-# (else stdin) with bash -c, in /tmp (a tmpfs); sets $status, $output (the
-# console) and $stderr (the kernel log) like guest_sh.  umk-init powers off
+# deb_sh [rw] [SCRIPT]: boot a private copy of the Debian image (the root
+# read-write with rw) and run SCRIPT (else stdin) with bash -c, in /tmp (a
+# tmpfs); sets $status, $output (the console) and $stderr (the kernel log)
+# like guest_sh.  umk-init powers off
 # afterwards (status 0), printing "umk-init: exit N" if SCRIPT failed.
 deb_sh() {
 	local script
+	local -a kargs=()
+	[[ ${1:-} == rw ]] && kargs=(rw) && shift
 	if (($#)); then
 		script=$1
 	else
 		script=$(cat)
 	fi
 	debian_image
-	run --separate-stderr run_vmlinux "ubd0=$DEBIAN_IMG" \
+	run --separate-stderr run_vmlinux "ubd0=$DEBIAN_IMG" "${kargs[@]}" \
 		init=/sbin/umk-init -- -c "cd /tmp || exit 99
 $script"
 }
@@ -261,6 +264,44 @@ EOF
 	assert_output "uid=1000(umk) gid=1000(umk) groups=1000(umk)
 /home/umk
 umk umk"
+}
+
+@test "script(1) runs a command on a pseudo-terminal in the guest" {
+	deb_sh <<'EOF'
+script -qec 'tty; stty size; echo "in a pty: $(tty -s && echo yes)"' /dev/null |
+	tr -d '\r'
+echo "status=${PIPESTATUS[0]}"
+EOF
+	assert_ok
+	assert_output "/dev/pts/0
+0 0
+in a pty: yes
+status=0"
+}
+
+@test "dpkg builds and installs a package on the root mounted rw" {
+	deb_sh rw <<'EOF'
+mkdir -p pkg/DEBIAN pkg/usr/local/bin
+printf '%s\n' 'Package: umk-hello' 'Version: 1.0' 'Architecture: all' \
+	'Maintainer: umk <umk@example.org>' 'Description: umk test package' \
+	>pkg/DEBIAN/control
+printf '#!/bin/sh\necho hello from the package\n' >pkg/usr/local/bin/umk-hello
+chmod 755 pkg/usr/local/bin/umk-hello
+dpkg-deb --build --root-owner-group pkg umk-hello.deb >/dev/null
+echo "build=$?"
+dpkg -i umk-hello.deb >/dev/null; echo "install=$?"
+umk-hello
+dpkg-query -W -f '${Package} ${Version} ${Status}\n' umk-hello
+EOF
+	assert_ok
+	assert_output "build=0
+install=0
+hello from the package
+umk-hello 1.0 install ok installed"
+	assert_image_clean "$DEBIAN_IMG"
+	run debugfs -R "cat /usr/local/bin/umk-hello" "$DEBIAN_IMG"
+	assert_output "#!/bin/sh
+echo hello from the package"
 }
 
 # --- job control on a pseudo-terminal ---------------------------------------
