@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Writes to the ext4 root: they persist across shutdown and reboot, the host
+# Writes to the ext4 root (mounted with rw, as Linux needs to write it):
+# they persist across shutdown and reboot, the host
 # reads them back with debugfs, and e2fsck -fn finds the image clean.
 # bats file_tags=fs,write,kernel
 
@@ -16,7 +17,7 @@ debugfs_cat() {
 
 @test "a file written in the guest is in the image after poweroff" {
 	img=$(test_image)
-	UMK_IMG=$img guest_sh 'echo "written by umk" >/root/note; sync'
+	UMK_IMG=$img guest_sh rw 'echo "written by umk" >/root/note; sync'
 	assert_ok
 	[[ $(debugfs_cat "$img" /root/note) == "written by umk" ]] ||
 		umk_fail "debugfs does not see /root/note"
@@ -25,11 +26,11 @@ debugfs_cat() {
 
 @test "a big file, appends and a rename survive a reboot" {
 	img=$(test_image)
-	UMK_IMG=$img guest_rc 'dd if=/dev/zero of=/big bs=4096 count=2048 2>/dev/null
+	UMK_IMG=$img guest_rc rw 'dd if=/dev/zero of=/big bs=4096 count=2048 2>/dev/null
 echo one >/log; echo two >>/log; mv /log /log2; stat -c %s /big'
 	assert_ok
 	assert_output 8388608
-	UMK_IMG=$img guest_sh 'stat -c %s /big; cat /log2; ls /log 2>&1 | sed "s/^.*: //"'
+	UMK_IMG=$img guest_sh rw 'stat -c %s /big; cat /log2; ls /log 2>&1 | sed "s/^.*: //"'
 	assert_ok
 	assert_output "8388608
 one
@@ -40,7 +41,7 @@ No such file or directory"
 
 @test "creating and removing many files and directories leaves a clean image" {
 	img=$(test_image)
-	UMK_IMG=$img guest_sh 'mkdir -p /w/a/b/c
+	UMK_IMG=$img guest_sh rw 'mkdir -p /w/a/b/c
 i=0; while [ $i -lt 500 ]; do echo $i >/w/f$i; i=$((i + 1)); done
 rm /w/f1*; rmdir /w/a/b/c
 ln -s f2 /w/link; ln /w/f3 /w/hard
@@ -54,7 +55,7 @@ ls /w | wc -l'
 @test "a file removed in the guest frees its blocks" {
 	img=$(test_image)
 	free_before=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
-	UMK_IMG=$img guest_rc 'dd if=/dev/zero of=/tmpfile bs=4096 count=1024 2>/dev/null
+	UMK_IMG=$img guest_rc rw 'dd if=/dev/zero of=/tmpfile bs=4096 count=1024 2>/dev/null
 stat -c %s /tmpfile; rm /tmpfile; sync'
 	assert_ok
 	assert_output 4194304

@@ -2,7 +2,12 @@
  * The ext4 driver seen through the VFS: super_ops, inode_ops and file_ops
  * on top of the driver's library interface (ext4.h).  A VFS inode's priv
  * is the driver's struct ext4_inode; the VFS inode cache keeps one object
- * per inode number.  Read-only for now: the write path is a later piece.
+ * per inode number, and after every change the driver made, the VFS
+ * inode's fields are copied again from it (ext4_sync_vfs).
+ *
+ * File data goes through the page cache (mm/pagecache.c), which writes
+ * through to ext4_write.  A timer commits the journal every few seconds,
+ * as Linux's commit interval does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +18,7 @@
 #include "fs/ext4/ext4_vfs.h"
 #include "fs/vfs.h"
 #include "mm/pagecache.h"
+#include "task.h"
 #include "printk.h"
 
 #define EXT4_SUPER_MAGIC 0xEF53
@@ -21,10 +27,16 @@ static const struct inode_ops ext4_dir_iops, ext4_file_iops,
 	ext4_symlink_iops;
 static const struct file_ops ext4_dir_fops, ext4_file_fops;
 
+/* A mounted ext4: the driver's mount and its commit timer. */
+struct ext4_vfs_sb {
+	struct ext4_fs *fs;
+	struct timer commit;
+};
+
 static struct ext4_fs *
 sb_fs(struct super_block *sb)
 {
-	return sb->priv;
+	return ((struct ext4_vfs_sb *)sb->priv)->fs;
 }
 
 static void
@@ -60,6 +72,23 @@ fill_inode(struct inode *inode, const struct ext4_inode *ei)
 				   k_makedev(ei->rdev_major, ei->rdev_minor));
 		inode->i_op = &ext4_file_iops;
 	}
+}
+
+/* Copy the driver's view of an inode into the VFS inode after a change. */
+static void
+ext4_sync_vfs(struct inode *inode)
+{
+	const struct ext4_inode *ei = inode->priv;
+
+	inode->mode = ei->mode;
+	inode->uid = ei->uid;
+	inode->gid = ei->gid;
+	inode->nlink = ei->links;
+	inode->size = ei->size;
+	inode->blocks = ei->blocks;
+	inode->atime = (struct timespec_k){ ei->atime.sec, ei->atime.nsec };
+	inode->mtime = (struct timespec_k){ ei->mtime.sec, ei->mtime.nsec };
+	inode->ctime = (struct timespec_k){ ei->ctime.sec, ei->ctime.nsec };
 }
 
 /* The VFS inode for ino: from the cache, or read from the disk. */
@@ -114,8 +143,20 @@ ext4_fill(struct inode *inode, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
+/* Write-through from the page cache: the data goes to the file's blocks. */
+static int
+ext4_store(struct inode *inode, uint64_t off, const void *buf, size_t len)
+{
+	ssize_t n = ext4_write(sb_fs(inode->sb), inode->priv, off, buf, len);
+
+	if (n < 0)
+		return (int)n;
+	return n == (ssize_t)len ? 0 : -ENOSPC;
+}
+
 static const struct page_cache_ops ext4_pc_ops = {
 	.fill = ext4_fill,
+	.writeback = ext4_store,
 };
 
 static struct page_cache *
@@ -132,6 +173,47 @@ ext4_file_read(struct file *f, struct uio *u, uint64_t *pos)
 	struct page_cache *pc = ext4_pagecache(f->inode);
 
 	return pc ? pagecache_read(pc, u, pos) : -ENOMEM;
+}
+
+/* Stamp mtime and ctime (and write the inode) after a data change. */
+static int
+ext4_touch(struct inode *inode)
+{
+	struct ext4_inode *ei = inode->priv;
+	struct ext4_fs *fs = sb_fs(inode->sb);
+
+	ext4_now(fs, &ei->mtime);
+	ei->ctime = ei->mtime;
+	return ext4_write_inode(fs, ei);
+}
+
+static ssize_t
+ext4_file_write(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct page_cache *pc = ext4_pagecache(f->inode);
+	ssize_t r;
+
+	if (!pc)
+		return -ENOMEM;
+	r = pagecache_write(pc, u, pos);
+	if (r > 0) {
+		int e = ext4_touch(f->inode);
+
+		ext4_sync_vfs(f->inode);
+		if (e < 0)
+			return e;
+	}
+	return r;
+}
+
+static int
+ext4_file_fsync(struct file *f, bool datasync)
+{
+	int r = pagecache_sync(f->inode->pcache);
+
+	if (r == 0)
+		r = ext4_sync(sb_fs(f->inode->sb));
+	return r;
 }
 
 static int
@@ -173,6 +255,215 @@ ext4_vfs_iterate(struct file *f, struct dir_context *ctx)
 }
 
 static int
+ext4_vfs_setattr(struct inode *inode, const struct iattr *ia)
+{
+	struct ext4_fs *fs = sb_fs(inode->sb);
+	struct ext4_inode *ei = inode->priv;
+	int r;
+
+	if (ia->valid & ATTR_SIZE) {
+		if (!K_ISREG(ei->mode))
+			return -EINVAL;
+		if ((r = pagecache_sync(inode->pcache)) < 0 ||
+		    (r = ext4_truncate(fs, ei, ia->size)) < 0)
+			return r;
+		if (inode->pcache &&
+		    (r = pagecache_resize(inode->pcache, ia->size)) < 0)
+			return r;
+		ext4_now(fs, &ei->mtime);
+	}
+	if (ia->valid & ATTR_MODE)
+		ei->mode = (uint16_t)((ei->mode & K_S_IFMT) |
+				      (ia->mode & ~K_S_IFMT));
+	if (ia->valid & ATTR_UID)
+		ei->uid = ia->uid;
+	if (ia->valid & ATTR_GID)
+		ei->gid = ia->gid;
+	if (ia->valid & ATTR_ATIME)
+		ei->atime = (struct ext4_time){ ia->atime.sec,
+						(uint32_t)ia->atime.nsec };
+	if (ia->valid & ATTR_MTIME)
+		ei->mtime = (struct ext4_time){ ia->mtime.sec,
+						(uint32_t)ia->mtime.nsec };
+	ext4_now(fs, &ei->ctime);
+	r = ext4_write_inode(fs, ei);
+	ext4_sync_vfs(inode);
+	return r;
+}
+
+/* The owner of a new inode: the caller, with the group of a setgid dir. */
+static void
+new_owner(struct inode *dir, uint16_t *mode, uint32_t *uid, uint32_t *gid)
+{
+	*uid = current->cred.fsuid;
+	*gid = current->cred.fsgid;
+	if (dir->mode & K_S_ISGID) {
+		*gid = dir->gid;
+		if (K_ISDIR(*mode))
+			*mode |= K_S_ISGID;
+	}
+}
+
+/* Wrap a new driver inode in a VFS inode; the dir's fields changed too. */
+static int
+ext4_new_vfs_inode(struct inode *dir, struct ext4_inode *ei,
+		   struct inode **out)
+{
+	struct inode *inode = inode_alloc(dir->sb);
+
+	ext4_sync_vfs(dir);
+	if (!inode) {
+		ext4_iput(ei);
+		return -ENOMEM;
+	}
+	inode->priv = ei;
+	fill_inode(inode, ei);
+	*out = inode;
+	return 0;
+}
+
+static int
+ext4_vfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		struct inode **out)
+{
+	uint16_t m = (uint16_t)mode;
+	struct ext4_inode *ei;
+	uint32_t uid, gid;
+	int r;
+
+	new_owner(dir, &m, &uid, &gid);
+	if ((r = ext4_create(sb_fs(dir->sb), dir->priv, name, len, m, uid, gid,
+			     &ei)) < 0)
+		return r;
+	return ext4_new_vfs_inode(dir, ei, out);
+}
+
+static int
+ext4_vfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t mode,
+	       struct inode **out)
+{
+	uint16_t m = (uint16_t)mode;
+	struct ext4_inode *ei;
+	uint32_t uid, gid;
+	int r;
+
+	new_owner(dir, &m, &uid, &gid);
+	if ((r = ext4_mkdir(sb_fs(dir->sb), dir->priv, name, len, m, uid, gid,
+			    &ei)) < 0)
+		return r;
+	return ext4_new_vfs_inode(dir, ei, out);
+}
+
+static int
+ext4_vfs_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode,
+	       uint64_t rdev, struct inode **out)
+{
+	uint16_t m = (uint16_t)mode;
+	struct ext4_inode *ei;
+	uint32_t uid, gid;
+	int r;
+
+	new_owner(dir, &m, &uid, &gid);
+	if ((r = ext4_mknod(sb_fs(dir->sb), dir->priv, name, len, m,
+			    k_major(rdev), k_minor(rdev), uid, gid, &ei)) < 0)
+		return r;
+	return ext4_new_vfs_inode(dir, ei, out);
+}
+
+static int
+ext4_vfs_symlink(struct inode *dir, const char *name, size_t len,
+		 const char *target, struct inode **out)
+{
+	uint16_t m = K_S_IFLNK | 0777;
+	struct ext4_inode *ei;
+	uint32_t uid, gid;
+	int r;
+
+	new_owner(dir, &m, &uid, &gid);
+	if ((r = ext4_symlink(sb_fs(dir->sb), dir->priv, name, len, target,
+			      strlen(target), uid, gid, &ei)) < 0)
+		return r;
+	return ext4_new_vfs_inode(dir, ei, out);
+}
+
+static int
+ext4_vfs_link(struct inode *old, struct inode *dir, const char *name,
+	      size_t len)
+{
+	int r = ext4_link(sb_fs(dir->sb), old->priv, dir->priv, name, len);
+
+	ext4_sync_vfs(old);
+	ext4_sync_vfs(dir);
+	return r;
+}
+
+/*
+ * Is the inode used beyond the name being removed?  The name's dentry
+ * holds one reference; any other (an open file, another cached name)
+ * makes the driver keep the inode on the orphan list until evict.
+ */
+static bool
+still_used(struct inode *victim)
+{
+	return victim->refcount > 1;
+}
+
+static int
+ext4_vfs_unlink(struct inode *dir, const char *name, size_t len,
+		struct inode *victim)
+{
+	int r = ext4_unlink(sb_fs(dir->sb), dir->priv, name, len,
+			    still_used(victim));
+
+	ext4_sync_vfs(dir);
+	ext4_sync_vfs(victim);
+	return r;
+}
+
+static int
+ext4_vfs_rmdir(struct inode *dir, const char *name, size_t len,
+	       struct inode *victim)
+{
+	int r = ext4_rmdir(sb_fs(dir->sb), dir->priv, name, len,
+			   still_used(victim));
+
+	ext4_sync_vfs(dir);
+	ext4_sync_vfs(victim);
+	return r;
+}
+
+static int
+ext4_vfs_rename(struct inode *odir, const char *oname, size_t olen,
+		struct inode *ndir, const char *nname, size_t nlen,
+		unsigned int flags)
+{
+	struct ext4_fs *fs = sb_fs(odir->sb);
+	struct inode *target = NULL;
+	unsigned int f = 0;
+	uint32_t ino;
+	int r;
+
+	if (flags & 1)
+		f |= EXT4_RENAME_NOREPLACE;
+	if (flags & 2)
+		f |= EXT4_RENAME_EXCHANGE;
+	/* A replaced target in use is orphaned instead of freed. */
+	if (ext4_lookup(fs, ndir->priv, nname, nlen, &ino) == 0 &&
+	    (target = inode_find(odir->sb, ino)) != NULL &&
+	    target->refcount > 2)
+		f |= EXT4_RENAME_TARGET_OPEN;
+	r = ext4_rename(fs, odir->priv, oname, olen, ndir->priv, nname, nlen,
+			f);
+	ext4_sync_vfs(odir);
+	ext4_sync_vfs(ndir);
+	if (target) {
+		ext4_sync_vfs(target);
+		inode_put(target);
+	}
+	return r;
+}
+
+static int
 ext4_vfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
 	struct ext4_statfs es;
@@ -192,40 +483,91 @@ ext4_vfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
+/* The last reference: an unlinked inode is deleted now. */
 static void
 ext4_vfs_evict(struct inode *inode)
 {
+	struct ext4_fs *fs = sb_fs(inode->sb);
+
+	if (!(inode->sb->flags & K_MS_RDONLY))
+		ext4_evict(fs, inode->priv);
 	ext4_iput(inode->priv);
+}
+
+/* The journal commit interval, like Linux's default of 5 seconds. */
+#define EXT4_COMMIT_NS (5 * 1000000000LL)
+
+static void
+ext4_commit_tick(struct timer *tm)
+{
+	struct ext4_vfs_sb *vs = container_of(tm, struct ext4_vfs_sb, commit);
+
+	ext4_commit(vs->fs);
+	timer_add(tm, ktime_now() + EXT4_COMMIT_NS);
+}
+
+static int
+ext4_vfs_sync_fs(struct super_block *sb)
+{
+	if (sb->flags & K_MS_RDONLY)
+		return 0;
+	return ext4_sync(sb_fs(sb));
 }
 
 static void
 ext4_vfs_put_super(struct super_block *sb)
 {
+	struct ext4_vfs_sb *vs = sb->priv;
+
+	timer_del(&vs->commit);
 	ext4_unmount(sb_fs(sb));
+	free(vs);
 }
 
 static const struct super_ops ext4_sops = {
 	.put_super = ext4_vfs_put_super,
 	.statfs = ext4_vfs_statfs,
+	.sync_fs = ext4_vfs_sync_fs,
 	.evict_inode = ext4_vfs_evict,
 };
 
 static const struct inode_ops ext4_dir_iops = {
 	.lookup = ext4_vfs_lookup,
+	.create = ext4_vfs_create,
+	.mkdir = ext4_vfs_mkdir,
+	.mknod = ext4_vfs_mknod,
+	.symlink = ext4_vfs_symlink,
+	.link = ext4_vfs_link,
+	.unlink = ext4_vfs_unlink,
+	.rmdir = ext4_vfs_rmdir,
+	.rename = ext4_vfs_rename,
+	.setattr = ext4_vfs_setattr,
 };
 
-static const struct inode_ops ext4_file_iops = { 0 };
+static const struct inode_ops ext4_file_iops = {
+	.setattr = ext4_vfs_setattr,
+};
 
 static const struct inode_ops ext4_symlink_iops = {
 	.readlink = ext4_vfs_readlink,
+	.setattr = ext4_vfs_setattr,
 };
+
+static int
+ext4_dir_fsync(struct file *f, bool datasync)
+{
+	return ext4_sync(sb_fs(f->inode->sb));
+}
 
 static const struct file_ops ext4_dir_fops = {
 	.iterate = ext4_vfs_iterate,
+	.fsync = ext4_dir_fsync,
 };
 
 static const struct file_ops ext4_file_fops = {
 	.read = ext4_file_read,
+	.write = ext4_file_write,
+	.fsync = ext4_file_fsync,
 	.mmap_fd = ext4_file_mmap_fd,
 };
 
@@ -233,18 +575,26 @@ static int
 ext4_vfs_mount(const struct fs_type *type, struct bdev *bd, const char *source,
 	       unsigned long flags, const char *data, struct super_block **out)
 {
+	struct ext4_vfs_sb *vs = calloc(1, sizeof(*vs));
 	struct super_block *sb;
 	struct ext4_fs *fs;
 	struct inode *root;
 	int r;
 
-	if ((r = ext4_mount(bd, flags & K_MS_RDONLY, &fs)) < 0)
+	if (!vs)
+		return -ENOMEM;
+	if ((r = ext4_mount(bd, flags & K_MS_RDONLY, &fs)) < 0) {
+		free(vs);
 		return r;
+	}
 	if ((sb = sb_alloc(type, &ext4_sops)) == NULL) {
 		ext4_unmount(fs);
+		free(vs);
 		return -ENOMEM;
 	}
-	sb->priv = fs;
+	vs->fs = fs;
+	vs->commit.fn = ext4_commit_tick;
+	sb->priv = vs;
 	sb->dev = k_makedev(bd->major, bd->minor);
 	sb->source = malloc(strlen(bd->name) + 6);
 	if (sb->source)
@@ -255,8 +605,11 @@ ext4_vfs_mount(const struct fs_type *type, struct bdev *bd, const char *source,
 			r = -EFSCORRUPTED;
 		ext4_unmount(fs);
 		sb_free(sb);
+		free(vs);
 		return r;
 	}
+	if (!(flags & K_MS_RDONLY))
+		timer_add(&vs->commit, ktime_now() + EXT4_COMMIT_NS);
 	*out = sb;
 	return 0;
 }
