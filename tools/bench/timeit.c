@@ -23,7 +23,7 @@ main(int argc, char **argv)
 {
 	const char *label = "timeit", *first = NULL;
 	long n = 1, i;
-	int opt, quiet = 0, status;
+	int opt, quiet = 0, devnull = -1, status;
 	long long t0, t1;
 	FILE *out = stdout;
 	pid_t pid;
@@ -57,6 +57,12 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		bench_fail("timeit", "no command");
+	if (quiet) {
+		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (devnull < 0)
+			bench_fail(first ? first : label, "/dev/null: %s",
+				   strerror(errno));
+	}
 	for (i = 0; i < n; i++) {
 		const char *l = (i == 0 && first) ? first : label;
 
@@ -65,14 +71,11 @@ main(int argc, char **argv)
 		if (pid < 0)
 			bench_fail(l, "fork: %s", strerror(errno));
 		if (pid == 0) {
-			if (quiet) {
-				int fd = open("/dev/null", O_WRONLY);
-
-				if (fd < 0 || dup2(fd, 1) < 0)
-					_exit(126);
-				close(fd);
-			}
+			if (devnull >= 0 && dup2(devnull, 1) < 0)
+				_exit(126);
 			execvp(argv[optind], argv + optind);
+			fprintf(stderr, "timeit: %s: %s\n", argv[optind],
+				strerror(errno));
 			_exit(127);
 		}
 		if (waitpid(pid, &status, 0) != pid)
