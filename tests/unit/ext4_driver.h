@@ -29,5 +29,6 @@
 #include "fs/ext4/orphan.c"
 #include "fs/ext4/xattr.c"
 #include "fs/ext4/journal.c"
+#include "fs/ext4/recovery.c"
 
 #endif

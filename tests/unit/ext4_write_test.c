@@ -1437,6 +1437,303 @@ scenario_existing(struct mnt *m, bool verify)
 	}
 }
 
+/* ---- the journal: a crash after a commit, and replay ---- */
+
+#define CR_FILES 40
+
+/* Seeds of /crash/cN after the scenario's last commit (0: absent). */
+static uint64_t cr_model[CR_FILES];
+
+static void
+cr_name(char *buf, size_t size, int i)
+{
+	fmt(buf, size, "c%d", i);
+}
+
+/* Changes in a few transactions; the last ones are never committed. */
+static void
+crash_work(struct ext4_fs *fs)
+{
+	struct ext4_inode *d, *in, *big;
+	char name[32];
+	int i;
+
+	if ((d = mkdir_path(fs, "/", "crash")) == NULL)
+		return;
+	memset(cr_model, 0, sizeof(cr_model));
+	for (i = 0; i < CR_FILES; i++) {
+		cr_name(name, sizeof(name), i);
+		if (ext4_create(fs, d, name, strlen(name), 0644, 0, 0, &in) <
+		    0)
+			continue;
+		write_content(fs, in, 2000 + i, 0, 1000 * i, 4096);
+		cr_model[i] = 2000 + i;
+		ext4_iput(in);
+	}
+	CHECK_EQ(ext4_commit(fs), 0);
+	/* A directory with blocks, then gone: revoke records. */
+	if ((big = mkdir_path(fs, "/crash", "gone")) != NULL) {
+		for (i = 0; i < 300; i++) {
+			fmt(name, sizeof(name), "entry-%d-long-name", i);
+			if (ext4_create(fs, big, name, strlen(name), 0644, 0,
+					0, &in) == 0)
+				ext4_iput(in);
+		}
+		CHECK_EQ(ext4_commit(fs), 0);
+		for (i = 0; i < 300; i++) {
+			fmt(name, sizeof(name), "entry-%d-long-name", i);
+			ext4_unlink(fs, big, name, strlen(name), false);
+		}
+		ext4_iput(big);
+		CHECK_EQ(ext4_rmdir(fs, d, "gone", 4, false), 0);
+	}
+	for (i = 0; i < CR_FILES; i += 3) {
+		cr_name(name, sizeof(name), i);
+		CHECK_EQ(ext4_unlink(fs, d, name, strlen(name), false), 0);
+		cr_model[i] = 0;
+	}
+	CHECK_EQ(ext4_rename(fs, d, "c1", 2, d, "c4", 2, 0), 0);
+	cr_model[4] = cr_model[1];
+	cr_model[1] = 0;
+	CHECK_EQ(ext4_commit(fs), 0);
+	/* Never committed: must not survive the crash. */
+	CHECK_EQ(ext4_rename(fs, d, "c2", 2, d, "c0", 2, 0), 0);
+	ext4_iput(create_file(fs, "/crash", "uncommitted"));
+	ext4_iput(d);
+}
+
+static void
+crash_verify(struct ext4_fs *fs)
+{
+	struct ext4_inode *in;
+	char path[64];
+	int i, err;
+
+	for (i = 0; i < CR_FILES; i++) {
+		fmt(path, sizeof(path), "/crash/c%d", i);
+		err = resolve(fs, path, &in);
+		if (cr_model[i] == 0) {
+			if (err != -ENOENT)
+				FAIL("%s exists after replay", path);
+			if (err == 0)
+				ext4_iput(in);
+			continue;
+		}
+		if (err < 0) {
+			FAIL("%s missing after replay: %d", path, err);
+			continue;
+		}
+		check_content(fs, in, cr_model[i], 0, in->size);
+		ext4_iput(in);
+	}
+	CHECK(resolve(fs, "/crash/uncommitted", &in) == -ENOENT);
+	CHECK(resolve(fs, "/crash/gone", &in) == -ENOENT);
+}
+
+static void
+copy_image(const char *from, const char *to)
+{
+	char cmd[8400];
+
+	fmt(cmd, sizeof(cmd), "cp %s %s", wpath(from), wpath(to));
+	if (run(cmd, NULL, 0) != 0)
+		FAIL("%s", cmd);
+}
+
+/*
+ * Does e2fsck's output hold anything but headers and journal recovery?
+ * Extent trees that "could be narrower" (after holes were punched) are
+ * an optimisation e2fsck offers, not a fix (PR_NOT_A_FIX).
+ */
+static bool
+fsck_only_recovery(const char *out)
+{
+	static const char *ok[] = {
+		"e2fsck ", "Pass ", "recovering journal",
+		"***** FILE SYSTEM WAS MODIFIED", "could be narrower",
+		"could be shorter", "",
+	};
+	char line[1024];
+	const char *p = out, *nl;
+	size_t i, n;
+
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p) < sizeof(line) - 1 ? (size_t)(nl - p)
+							  : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (strstr(line, " files (") && strstr(line, " blocks"))
+			continue;
+		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+			if (ok[i][0] ? strstr(line, ok[i]) != NULL
+				     : line[0] == '\0')
+				break;
+		if (i == sizeof(ok) / sizeof(ok[0])) {
+			FAIL("e2fsck -fy did more than recover: %s", line);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+crash_e2fsck(const char *crash)
+{
+	static char out[1 << 16];
+	char cmd[8400], copy[64];
+	int rc;
+
+	fmt(cmd, sizeof(cmd), "e2fsck -fn %s 2>&1", wpath(crash));
+	run(cmd, out, sizeof(out));
+	if (strstr(out, "journal recovery") == NULL &&
+	    strstr(out, "recovering journal") == NULL)
+		FAIL("e2fsck -fn does not see the journal to recover:\n%s",
+		     out);
+	fmt(copy, sizeof(copy), "%s.fsck", crash);
+	copy_image(crash, copy);
+	fmt(cmd, sizeof(cmd), "e2fsck -fy %s 2>&1", wpath(copy));
+	rc = run(cmd, out, sizeof(out));
+	if (rc > 1 || strstr(out, "recovering journal") == NULL)
+		FAIL("e2fsck -fy exited %d:\n%s", rc, out);
+	fsck_only_recovery(out);
+	fsck_clean(copy, "e2fsck-replay");
+}
+
+/* Our own replay: mount, compare with the model, unmount, e2fsck. */
+static void
+crash_replay(const char *crash)
+{
+	struct mnt m;
+	char copy[64];
+
+	fmt(copy, sizeof(copy), "%s.replay", crash);
+	copy_image(crash, copy);
+	if (mnt_open(&m, copy, true) < 0)
+		return;
+	crash_verify(m.fs);
+	mnt_close(&m);
+	fsck_clean(copy, "own-replay");
+	if (mnt_open(&m, copy, false) == 0) {
+		crash_verify(m.fs);
+		mnt_close(&m);
+	}
+}
+
+static uint64_t
+file_sum(const char *img)
+{
+	uint8_t buf[65536];
+	uint64_t h = 1469598103934665603ull;
+	ssize_t n, i;
+	int fd = open(wpath(img), O_RDONLY);
+
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 1099511628211ull;
+	if (fd >= 0)
+		close(fd);
+	return h;
+}
+
+/* Flip a byte of journal block pos (relative to s_start when rel). */
+static void
+damage_journal(const char *img, uint32_t pos, bool rel, size_t at)
+{
+	struct ext4_journal j;
+	struct mnt m;
+	uint8_t byte;
+	uint64_t off;
+	int fd;
+
+	if (file_bdev_open(&m.fb, wpath(img)) < 0)
+		return;
+	m.fb.bd.read_only = true;
+	if (ext4_mount(&m.fb.bd, true, &m.fs) < 0) {
+		FAIL("read-only mount of %s", img);
+		close(m.fb.fd);
+		return;
+	}
+	if (ext4_jnl_load(m.fs, &j) == 0) {
+		if (rel)
+			pos += be32toh(j.jsb.s_start);
+		off = (j.map[pos] << m.fs->log_block_size) + at;
+		fd = m.fb.fd;
+		if (pread(fd, &byte, 1, (off_t)off) == 1) {
+			byte ^= 0x5a;
+			if (pwrite(fd, &byte, 1, (off_t)off) != 1)
+				FAIL("cannot damage %s", img);
+		}
+		ext4_jnl_free(&j);
+	}
+	ext4_unmount(m.fs);
+	close(m.fb.fd);
+}
+
+/* A damaged journal refuses the mount and writes nothing. */
+static void
+crash_damaged(const char *crash, uint32_t pos, bool rel, size_t at,
+	      const char *what)
+{
+	struct file_bdev fb;
+	struct ext4_fs *fs = NULL;
+	char copy[64];
+	uint64_t sum;
+	int err;
+
+	fmt(copy, sizeof(copy), "%s.%s", crash, what);
+	copy_image(crash, copy);
+	damage_journal(copy, pos, rel, at);
+	sum = file_sum(copy);
+	if (file_bdev_open(&fb, wpath(copy)) < 0)
+		return;
+	err = ext4_mount(&fb.bd, false, &fs);
+	if (err != -EFSCORRUPTED) {
+		FAIL("mount with a %s journal: %d", what, err);
+		if (err == 0)
+			ext4_unmount(fs);
+	}
+	close(fb.fd);
+	if (file_sum(copy) != sum)
+		FAIL("the refused mount wrote to the image (%s)", what);
+}
+
+static void
+run_crash(const char *img, bool csum_v2)
+{
+	struct mnt m;
+	char crash[64];
+	bool csum;
+
+	fmt(crash, sizeof(crash), "%s.crash", img);
+	if (mnt_open(&m, img, true) < 0)
+		return;
+	if (m.fs->jnl == NULL) {
+		mnt_close(&m);
+		return;
+	}
+	if (csum_v2) {
+		m.fs->jnl->incompat &= ~JBD2_FEATURE_INCOMPAT_CSUM_V3;
+		m.fs->jnl->incompat |= JBD2_FEATURE_INCOMPAT_CSUM_V2;
+		m.fs->jnl->jsb.s_feature_incompat =
+			htobe32(m.fs->jnl->incompat);
+		CHECK_EQ(ext4_jnl_write_super(m.fs, m.fs->jnl), 0);
+	}
+	csum = ext4_jnl_has_csum(m.fs->jnl->incompat);
+	crash_work(m.fs);
+	copy_image(img, crash);
+	mnt_close(&m);
+	fsck_clean(img, "crash-scenario");
+	crash_e2fsck(crash);
+	crash_replay(crash);
+	crash_damaged(crash, 0, false, 0, "bad-super");
+	/* Without checksums a damaged block cannot be seen. */
+	if (csum)
+		crash_damaged(crash, 1, true, 100, "bad-block");
+}
+
 /* ---- running it all ---- */
 
 struct scenario {
@@ -1557,6 +1854,7 @@ run_image(const struct image *im)
 		run_scenario(im, &scenarios[i]);
 	dump_sizes(im->name, strstr(im->mkfs, "4096") ? 4096 : 1024);
 	check_statfs(im->name);
+	run_crash(im->name, strstr(im->name, "1k") != NULL);
 }
 
 int

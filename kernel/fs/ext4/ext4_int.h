@@ -15,6 +15,7 @@
 #include "errno.h"
 #include "fs/bdev.h"
 #include "fs/ext4/ext4.h"
+#include "fs/ext4/jbd2.h"
 #include "fs/ext4/ondisk.h"
 
 /* crc.c: raw CRC updates, no pre- or post-inversion. */
@@ -85,7 +86,26 @@ struct ext4_pinned {
 	size_t n, cap;
 };
 
-struct ext4_journal;
+/*
+ * An open journal (journal.c): where it lives, the format it is written
+ * in, where the log is, and the running transaction: the buffers changed
+ * in it and the metadata blocks it freed (revoked).
+ */
+struct ext4_journal {
+	uint64_t *map;		/* journal block -> filesystem block */
+	uint32_t maxlen, first;	/* the log is [first, maxlen) */
+	uint32_t incompat;	/* JBD2_FEATURE_INCOMPAT_* in use */
+	uint32_t csum_seed;
+	struct jbd2_super jsb;	/* as on disk */
+	uint32_t head;		/* where the next transaction goes */
+	uint32_t tail;		/* oldest block still needed; 0: empty */
+	uint32_t tid;		/* the running transaction */
+	uint32_t max_trans;	/* commit a transaction this big */
+	struct ext4_buf **bufs;
+	size_t nbufs, capbufs;
+	uint64_t *revokes;
+	size_t nrevokes, caprevokes;
+};
 
 /* One mount.  Geometry is decoded from the superblock once, at mount. */
 struct ext4_fs {
@@ -483,8 +503,16 @@ bool ext4_pin_overlaps(struct ext4_fs *fs, uint64_t start, uint64_t len,
 		       bool all, uint64_t *next);
 void ext4_pin_clear(struct ext4_fs *fs);
 
-/* The journal's map: journal block i lives at fs block ext4_jmap(). */
-int ext4_journal_map_load(struct ext4_fs *fs, uint32_t ino, uint64_t **map,
-			  uint32_t *len);
+/* Shared by journal.c and recovery.c. */
+int ext4_jnl_load(struct ext4_fs *fs, struct ext4_journal *j);
+void ext4_jnl_free(struct ext4_journal *j);
+size_t ext4_jnl_tag_bytes(uint32_t incompat);
+bool ext4_jnl_has_csum(uint32_t incompat);
+uint32_t ext4_jnl_block_csum(const struct ext4_journal *j,
+			     const uint8_t *data, size_t size);
+int ext4_jnl_write_super(struct ext4_fs *fs, struct ext4_journal *j);
+int ext4_jnl_read(struct ext4_fs *fs, const struct ext4_journal *j,
+		  uint32_t pos, void *buf);
+uint32_t ext4_jnl_next(const struct ext4_journal *j, uint32_t pos);
 
 #endif

@@ -29,6 +29,7 @@
  * (the root lives in it).
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "printk.h"
 #include "fs/ext4/ext4_int.h"
@@ -586,8 +587,9 @@ remove_step(struct ext4_fs *fs, struct ext4_inode *inode, struct xpath *p,
 		leaf_replace(fs, inode, p, leaf->pos, 1, piece, n);
 	}
 	inode->blocks -= ext4_sectors(fs, e - s);
+	/* A directory's blocks are metadata: revoked when freed. */
 	if ((err = ext4_free_blocks(fs, x.pblk + (s - x.lblk), e - s,
-				    false)) < 0)
+				    S_ISDIR(inode->mode))) < 0)
 		return err;
 	return s == start ? 1 : 0;
 }

@@ -19,6 +19,7 @@
  * i_blocks.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "printk.h"
 #include "fs/ext4/ext4_int.h"
@@ -280,7 +281,8 @@ run_flush(struct ext4_fs *fs, struct ext4_inode *inode, struct ind_run *r)
 
 	if (r->len != 0) {
 		inode->blocks -= ext4_sectors(fs, r->len);
-		err = ext4_free_blocks(fs, r->start, r->len, false);
+		err = ext4_free_blocks(fs, r->start, r->len,
+				       S_ISDIR(inode->mode));
 	}
 	r->len = 0;
 	return err;
