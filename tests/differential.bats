@@ -354,3 +354,11 @@ guest_stderr() {
 @test "differential: fileio_proc_fd_reopen" {
 	differential fileio_proc_fd_reopen
 }
+
+@test "differential: fs_xattr" {
+	differential fs_xattr
+}
+
+@test "differential: fs_utimensat" {
+	differential fs_utimensat
+}

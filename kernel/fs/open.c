@@ -618,3 +618,170 @@ sys_fchownat(struct task *t, const uint64_t a[6])
 	return path_op_at(t, (int)a[0], UADDR(a[1]), (int)a[4], chown_op, a[2],
 			  a[3]);
 }
+
+/* utimensat and its elders: set atime and mtime, or stamp them now. */
+#define UTIME_NOW_K ((1L << 30) - 1)
+#define UTIME_OMIT_K ((1L << 30) - 2)
+
+struct utime_req {
+	struct timespec_k ts[2]; /* atime, mtime */
+	bool omit[2], now[2];
+};
+
+static int
+utime_apply(struct task *t, struct path *p, const struct utime_req *u)
+{
+	struct inode *inode = p->dentry->inode;
+	struct iattr ia = { 0 };
+	bool owner = t->cred.fsuid == inode->uid || t->cred.fsuid == 0;
+	int i;
+
+	if (u->omit[0] && u->omit[1])
+		return 0;
+	/* Stamping "now" needs write access; explicit times, ownership. */
+	if ((!u->now[0] && !u->omit[0]) || (!u->now[1] && !u->omit[1])) {
+		if (!owner)
+			return -EPERM;
+	} else if (!owner && inode_permission(t, inode, MAY_WRITE) < 0) {
+		return -EACCES;
+	}
+	for (i = 0; i < 2; i++) {
+		struct timespec_k ts = u->now[i] ? current_time() : u->ts[i];
+
+		if (u->omit[i])
+			continue;
+		ia.valid |= i ? ATTR_MTIME : ATTR_ATIME;
+		if (i)
+			ia.mtime = ts;
+		else
+			ia.atime = ts;
+	}
+	return vfs_setattr(t, p, &ia);
+}
+
+static int
+utime_from_timespecs(struct task *t, uaddr_t uts, struct utime_req *u)
+{
+	struct {
+		int64_t sec, nsec;
+	} ts[2];
+	int i;
+
+	memset(u, 0, sizeof(*u));
+	if (uaddr_is_null(uts)) {
+		u->now[0] = u->now[1] = true;
+		return 0;
+	}
+	if (copy_from_user(t, ts, uts, sizeof(ts)) < 0)
+		return -EFAULT;
+	for (i = 0; i < 2; i++) {
+		if (ts[i].nsec == UTIME_NOW_K)
+			u->now[i] = true;
+		else if (ts[i].nsec == UTIME_OMIT_K)
+			u->omit[i] = true;
+		else if (ts[i].nsec < 0 || ts[i].nsec >= 1000000000)
+			return -EINVAL;
+		u->ts[i] = (struct timespec_k){ ts[i].sec, ts[i].nsec };
+	}
+	return 0;
+}
+
+static int
+utime_from_timevals(struct task *t, uaddr_t utv, struct utime_req *u)
+{
+	struct {
+		int64_t sec, usec;
+	} tv[2];
+	int i;
+
+	memset(u, 0, sizeof(*u));
+	if (uaddr_is_null(utv)) {
+		u->now[0] = u->now[1] = true;
+		return 0;
+	}
+	if (copy_from_user(t, tv, utv, sizeof(tv)) < 0)
+		return -EFAULT;
+	for (i = 0; i < 2; i++) {
+		if (tv[i].usec < 0 || tv[i].usec >= 1000000)
+			return -EINVAL;
+		u->ts[i] = (struct timespec_k){ tv[i].sec, tv[i].usec * 1000 };
+	}
+	return 0;
+}
+
+/* The place to stamp: a path at dirfd, or (path NULL) the fd itself. */
+static long
+utime_at(struct task *t, int dirfd, uaddr_t upath, int flags,
+	 const struct utime_req *u)
+{
+	struct path p;
+	struct file *f;
+	int r;
+
+	if (flags & ~(0x100 | 0x1000))
+		return -EINVAL;
+	if (uaddr_is_null(upath)) {
+		if ((f = fd_get(t, dirfd)) == NULL)
+			return -EBADF;
+		r = f->path.mnt ? utime_apply(t, &f->path, u) : -EBADF;
+		file_put(f);
+		return r;
+	}
+	if ((r = user_path_at(t, dirfd, upath, flags, &p)) < 0)
+		return r;
+	r = utime_apply(t, &p, u);
+	path_put(&p);
+	return r;
+}
+
+long
+sys_utimensat(struct task *t, const uint64_t a[6])
+{
+	struct utime_req u;
+	int r;
+
+	if ((r = utime_from_timespecs(t, UADDR(a[2]), &u)) < 0)
+		return r;
+	return utime_at(t, (int)a[0], UADDR(a[1]), (int)a[3], &u);
+}
+
+long
+sys_futimesat(struct task *t, const uint64_t a[6])
+{
+	struct utime_req u;
+	int r;
+
+	if ((r = utime_from_timevals(t, UADDR(a[2]), &u)) < 0)
+		return r;
+	if (!a[1])
+		return -EFAULT;
+	return utime_at(t, (int)a[0], UADDR(a[1]), 0, &u);
+}
+
+long
+sys_utimes(struct task *t, const uint64_t a[6])
+{
+	uint64_t b[6] = { (uint64_t)AT_FDCWD_K, a[0], a[1] };
+
+	return sys_futimesat(t, b);
+}
+
+long
+sys_utime(struct task *t, const uint64_t a[6])
+{
+	struct utime_req u;
+	int64_t tb[2];
+
+	memset(&u, 0, sizeof(u));
+	if (!a[1]) {
+		u.now[0] = u.now[1] = true;
+	} else {
+		if (copy_from_user(t, tb, UADDR(a[1]), sizeof(tb)) < 0)
+			return -EFAULT;
+		u.ts[0] = (struct timespec_k){ tb[0], 0 };
+		u.ts[1] = (struct timespec_k){ tb[1], 0 };
+	}
+	if (!a[0])
+		return -EFAULT;
+	return utime_at(t, AT_FDCWD_K, UADDR(a[0]), 0, &u);
+}

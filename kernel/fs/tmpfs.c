@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs/simple_xattr.h"
 #include "fs/tmpfs.h"
 #include "fs/vfs.h"
 #include "host/host.h"
@@ -93,6 +94,7 @@ struct tmpfs_inode {
 	int memfd;	      /* -1: no data yet */
 	/* symlinks */
 	char *target;
+	struct simple_xattrs xattrs;
 };
 
 static const struct inode_ops tmpfs_dir_iops, tmpfs_file_iops,
@@ -239,6 +241,7 @@ tmpfs_new_inode(struct super_block *sb, struct inode *dir, uint32_t mode,
 	}
 	ti->fs = fs;
 	ti->memfd = -1;
+	simple_xattrs_init(&ti->xattrs);
 	ti->next_cookie = TMPFS_FIRST_COOKIE;
 	ti->parent = dir;
 	list_init(&ti->entries);
@@ -697,6 +700,43 @@ tmpfs_setattr(struct inode *inode, const struct iattr *attr)
 	return 0;
 }
 
+static ssize_t
+tmpfs_getxattr(struct inode *inode, const char *name, void *buf, size_t size)
+{
+	return simple_xattr_get(&TI(inode)->xattrs, name, buf, size);
+}
+
+static int
+tmpfs_setxattr(struct inode *inode, const char *name, const void *value,
+	       size_t size, int flags)
+{
+	int r = simple_xattr_set(&TI(inode)->xattrs, name, value, size, flags);
+
+	if (r == 0)
+		inode->ctime = current_time();
+	return r;
+}
+
+static ssize_t
+tmpfs_listxattr(struct inode *inode, char *buf, size_t size)
+{
+	return simple_xattr_list(&TI(inode)->xattrs, buf, size);
+}
+
+static int
+tmpfs_removexattr(struct inode *inode, const char *name)
+{
+	int r = simple_xattr_remove(&TI(inode)->xattrs, name);
+
+	if (r == 0)
+		inode->ctime = current_time();
+	return r;
+}
+
+#define TMPFS_XATTR_OPS                                                        \
+	.getxattr = tmpfs_getxattr, .setxattr = tmpfs_setxattr,               \
+	.listxattr = tmpfs_listxattr, .removexattr = tmpfs_removexattr
+
 static const struct inode_ops tmpfs_dir_iops = {
 	.lookup = tmpfs_lookup,
 	.create = tmpfs_create,
@@ -708,19 +748,23 @@ static const struct inode_ops tmpfs_dir_iops = {
 	.rmdir = tmpfs_rmdir,
 	.rename = tmpfs_rename,
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_OPS,
 };
 
 static const struct inode_ops tmpfs_file_iops = {
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_OPS,
 };
 
 static const struct inode_ops tmpfs_symlink_iops = {
 	.readlink = tmpfs_readlink,
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_OPS,
 };
 
 static const struct inode_ops tmpfs_special_iops = {
 	.setattr = tmpfs_setattr,
+	TMPFS_XATTR_OPS,
 };
 
 /* Directory files */
@@ -1011,6 +1055,7 @@ tmpfs_evict_inode(struct inode *inode)
 	if (ti->memfd >= 0)
 		host_close(ti->memfd);
 	fs->pages -= ti->charged;
+	simple_xattrs_free(&ti->xattrs);
 	free(ti->target);
 	free(ti);
 	inode->priv = NULL;

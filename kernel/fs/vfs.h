@@ -220,6 +220,18 @@ struct inode_ops {
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
 	/* Refresh fields before stat (procfs); may be NULL. */
 	void (*getattr)(struct inode *inode);
+	/*
+	 * Extended attributes (NULL: -EOPNOTSUPP).  get: the value's size,
+	 * copied when size allows (-ERANGE if not, -ENODATA if absent); list:
+	 * the NUL-separated names likewise; set flags: XATTR_CREATE 1,
+	 * XATTR_REPLACE 2.
+	 */
+	ssize_t (*getxattr)(struct inode *inode, const char *name, void *buf,
+			    size_t size);
+	int (*setxattr)(struct inode *inode, const char *name,
+			const void *value, size_t size, int flags);
+	ssize_t (*listxattr)(struct inode *inode, char *buf, size_t size);
+	int (*removexattr)(struct inode *inode, const char *name);
 };
 
 /* readdir: the fs calls emit() per entry; nonzero means stop (full). */

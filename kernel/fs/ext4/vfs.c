@@ -463,6 +463,44 @@ ext4_vfs_rename(struct inode *odir, const char *oname, size_t olen,
 	return r;
 }
 
+static ssize_t
+ext4_vfs_getxattr(struct inode *inode, const char *name, void *buf,
+		  size_t size)
+{
+	return ext4_getxattr(sb_fs(inode->sb), inode->priv, name, buf, size);
+}
+
+static ssize_t
+ext4_vfs_listxattr(struct inode *inode, char *buf, size_t size)
+{
+	return ext4_listxattr(sb_fs(inode->sb), inode->priv, buf, size);
+}
+
+static int
+ext4_vfs_setxattr(struct inode *inode, const char *name, const void *value,
+		  size_t size, int flags)
+{
+	int r = ext4_setxattr(sb_fs(inode->sb), inode->priv, name, value, size,
+			      (flags & 1 ? EXT4_XATTR_CREATE : 0) |
+				      (flags & 2 ? EXT4_XATTR_REPLACE : 0));
+
+	ext4_sync_vfs(inode);
+	return r;
+}
+
+static int
+ext4_vfs_removexattr(struct inode *inode, const char *name)
+{
+	int r = ext4_removexattr(sb_fs(inode->sb), inode->priv, name);
+
+	ext4_sync_vfs(inode);
+	return r;
+}
+
+#define EXT4_XATTR_OPS                                                         \
+	.getxattr = ext4_vfs_getxattr, .setxattr = ext4_vfs_setxattr,         \
+	.listxattr = ext4_vfs_listxattr, .removexattr = ext4_vfs_removexattr
+
 static int
 ext4_vfs_statfs(struct super_block *sb, struct kstatfs *st)
 {
@@ -542,15 +580,18 @@ static const struct inode_ops ext4_dir_iops = {
 	.rmdir = ext4_vfs_rmdir,
 	.rename = ext4_vfs_rename,
 	.setattr = ext4_vfs_setattr,
+	EXT4_XATTR_OPS,
 };
 
 static const struct inode_ops ext4_file_iops = {
 	.setattr = ext4_vfs_setattr,
+	EXT4_XATTR_OPS,
 };
 
 static const struct inode_ops ext4_symlink_iops = {
 	.readlink = ext4_vfs_readlink,
 	.setattr = ext4_vfs_setattr,
+	EXT4_XATTR_OPS,
 };
 
 static int
