@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,12 +89,26 @@ child(unsigned int seed, int calls)
 	_exit(0);
 }
 
+/* Run only under umk: on a real kernel this would wreck the host. */
+static int
+inside_umk(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.release, "-umk") != NULL;
+}
+
 int
 main(int argc, char **argv)
 {
 	int children = argc > 1 ? atoi(argv[1]) : 300;
 	int calls = argc > 2 ? atoi(argv[2]) : 200;
 	int i, status, exited = 0, killed = 0;
+
+	if (!inside_umk()) {
+		fprintf(stderr, "syscall_fuzz: refusing to run outside umk\n");
+		return 0;
+	}
 
 	for (i = 0; i < children; i++) {
 		pid_t pid = fork();
