@@ -1734,6 +1734,73 @@ run_crash(const char *img, bool csum_v2)
 		crash_damaged(crash, 1, true, 100, "bad-block");
 }
 
+/* ---- the superblock's state while mounted, and refused mounts ---- */
+
+static void
+read_sb(const char *img, struct ext4_disk_super *sb)
+{
+	int fd = open(wpath(img), O_RDONLY);
+
+	memset(sb, 0, sizeof(*sb));
+	if (fd < 0 || pread(fd, sb, sizeof(*sb), EXT4_SUPER_OFFSET) !=
+			      (ssize_t)sizeof(*sb))
+		FAIL("cannot read the superblock of %s", img);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+write_sb(const char *img, struct ext4_disk_super *sb)
+{
+	int fd = open(wpath(img), O_WRONLY);
+
+	if (le32toh(sb->s_feature_ro_compat) &
+	    EXT4_FEATURE_RO_COMPAT_METADATA_CSUM)
+		sb->s_checksum = htole32(ext4_crc32c(
+			~0u, sb, offsetof(struct ext4_disk_super,
+					  s_checksum)));
+	if (fd < 0 || pwrite(fd, sb, sizeof(*sb), EXT4_SUPER_OFFSET) !=
+			      (ssize_t)sizeof(*sb))
+		FAIL("cannot write the superblock of %s", img);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+check_state(const char *img)
+{
+	struct ext4_disk_super sb;
+	struct file_bdev fb;
+	struct ext4_fs *fs = NULL;
+	bool journal;
+	struct mnt m;
+	char copy[64];
+
+	if (mnt_open(&m, img, true) < 0)
+		return;
+	journal = m.fs->jnl != NULL;
+	read_sb(img, &sb);
+	CHECK_EQ(!!(le32toh(sb.s_feature_incompat) &
+		    EXT4_FEATURE_INCOMPAT_RECOVER), journal);
+	CHECK_EQ(!!(le16toh(sb.s_state) & EXT4_VALID_FS), journal);
+	mnt_close(&m);
+	read_sb(img, &sb);
+	CHECK_EQ(le32toh(sb.s_feature_incompat) &
+		 EXT4_FEATURE_INCOMPAT_RECOVER, 0);
+	CHECK(le16toh(sb.s_state) & EXT4_VALID_FS);
+	/* An unknown ro_compat feature: read-only only. */
+	fmt(copy, sizeof(copy), "%s.rocompat", img);
+	copy_image(img, copy);
+	sb.s_feature_ro_compat |= htole32(0x40000000);
+	write_sb(copy, &sb);
+	if (file_bdev_open(&fb, wpath(copy)) < 0)
+		return;
+	CHECK_EQ(ext4_mount(&fb.bd, false, &fs), -EROFS);
+	CHECK_EQ(ext4_mount(&fb.bd, true, &fs), 0);
+	ext4_unmount(fs);
+	close(fb.fd);
+}
+
 /* ---- running it all ---- */
 
 struct scenario {
@@ -1854,6 +1921,7 @@ run_image(const struct image *im)
 		run_scenario(im, &scenarios[i]);
 	dump_sizes(im->name, strstr(im->mkfs, "4096") ? 4096 : 1024);
 	check_statfs(im->name);
+	check_state(im->name);
 	run_crash(im->name, strstr(im->name, "1k") != NULL);
 }
 

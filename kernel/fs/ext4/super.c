@@ -542,7 +542,7 @@ super_warn_state(struct ext4_fs *fs)
 			"read-only device does not allow: reading the "
 			"filesystem as it is on disk, recent changes may be "
 			"missing", fs->bd->name);
-	else if (!(state & EXT4_VALID_FS) && fs->read_only)
+	else if (!(state & EXT4_VALID_FS))
 		pr_warn("ext4: %s: not cleanly unmounted, run e2fsck",
 			fs->bd->name);
 	if (state & EXT4_ERROR_FS)
@@ -618,9 +618,9 @@ ext4_mount(struct bdev *bd, bool read_only, struct ext4_fs **out)
 	if ((err = super_check_root(fs)) < 0)
 		goto fail;
 	fs->overhead = super_overhead(fs);
+	super_warn_state(fs);
 	if (!read_only && (err = ext4_super_mount_rw(fs)) < 0)
 		goto fail;
-	super_warn_state(fs);
 	pr_info("ext4: %s: mounted %s, %u-byte blocks, %llu blocks, "
 		"%u groups%s", bd->name, read_only ? "read-only" : "read-write",
 		fs->block_size, (unsigned long long)fs->blocks_count,

@@ -3,9 +3,10 @@
  * bits, sync, commit and unmount.
  *
  * While a filesystem is mounted read-write its superblock says so, as
- * Linux's does: EXT4_VALID_FS is cleared (a crash leaves it clear, which
- * tells e2fsck to look) and, with a journal, the needs_recovery feature
- * is set.  Both go to the disk directly, outside any transaction, at
+ * Linux's does: with a journal the needs_recovery feature is set (a crash
+ * leaves it set, and the next mount replays the journal); without one,
+ * EXT4_VALID_FS is cleared (a crash leaves it clear, which tells e2fsck to
+ * look).  Either goes to the disk directly, outside any transaction, at
  * mount; unmount writes everything back, empties the journal and then
  * restores the state found at mount.
  *
@@ -151,11 +152,10 @@ ext4_super_mount_rw(struct ext4_fs *fs)
 			return err;
 	}
 	fs->mount_state = le16toh(sb->s_state);
-	if (!(fs->mount_state & EXT4_VALID_FS))
-		pr_warn("ext4: %s: mounting a filesystem that was not "
-			"cleanly unmounted, run e2fsck", fs->bd->name);
 	ext4_now(fs, &now);
-	sb->s_state = htole16(fs->mount_state & ~EXT4_VALID_FS);
+	/* A journal keeps it consistent: then needs_recovery says "in use". */
+	if (fs->jnl == NULL)
+		sb->s_state = htole16(fs->mount_state & ~EXT4_VALID_FS);
 	sb->s_mnt_count = htole16(le16toh(sb->s_mnt_count) + 1);
 	sb->s_mtime = htole32((uint32_t)now.sec);
 	sb->s_mtime_hi = (uint8_t)(now.sec >> 32);
