@@ -1734,6 +1734,52 @@ run_crash(const char *img, bool csum_v2)
 		crash_damaged(crash, 1, true, 100, "bad-block");
 }
 
+/* ---- scenario: the disk fills up, then empties again ---- */
+
+static void
+scenario_full(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *root, *in, *f;
+	struct ext4_statfs st;
+	uint8_t *buf = calloc(1, 1 << 20);
+	uint64_t off = 0;
+	char name[32];
+	ssize_t n = 0;
+	int i, err = 0;
+
+	if (verify || resolve(fs, "/", &root) < 0) {
+		free(buf);
+		return;
+	}
+	if ((in = create_file(fs, "/", "filler")) != NULL) {
+		while ((n = ext4_write(fs, in, off, buf, 1 << 20)) > 0)
+			off += (uint64_t)n;
+		CHECK_EQ(n, -ENOSPC);
+		ext4_statfs(fs, &st);
+		CHECK(st.free < 64);
+		/* Names keep going until the directory needs a block. */
+		for (i = 0; i < 3000 && err == 0; i++) {
+			fmt(name, sizeof(name), "full-%d-with-a-long-name", i);
+			err = ext4_create(fs, root, name, strlen(name), 0644, 0,
+					  0, &f);
+			if (err == 0)
+				ext4_iput(f);
+		}
+		CHECK_EQ(err, -ENOSPC);
+		CHECK_EQ(ext4_mkdir(fs, root, "nospace", 7, 0755, 0, 0, &f),
+			 -ENOSPC);
+		CHECK_EQ(ext4_unlink(fs, root, "filler", 6, false), 0);
+		ext4_iput(in);
+		for (i = 0; i < 3000; i++) {
+			fmt(name, sizeof(name), "full-%d-with-a-long-name", i);
+			ext4_unlink(fs, root, name, strlen(name), false);
+		}
+	}
+	ext4_iput(root);
+	free(buf);
+}
+
 /* ---- the superblock's state while mounted, and refused mounts ---- */
 
 static void
@@ -1822,6 +1868,7 @@ static const struct scenario scenarios[] = {
 	{ "orphan-crash", scenario_orphan_crash },
 	{ "falloc", scenario_falloc },
 	{ "existing", scenario_existing },
+	{ "full", scenario_full },
 };
 
 struct image {
