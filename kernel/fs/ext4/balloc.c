@@ -117,7 +117,8 @@ static uint32_t
 find_zero(const uint8_t *map, uint32_t from, uint32_t end)
 {
 	while (from < end) {
-		if ((from & 7) == 0 && from + 8 <= end && map[from >> 3] == 0xff)
+		if ((from & 7) == 0 && from + 8 <= end &&
+		    map[from >> 3] == 0xff)
 			from += 8;
 		else if (ext4_test_bit(map, from))
 			from++;
@@ -145,7 +146,7 @@ find_one(const uint8_t *map, uint32_t from, uint32_t end)
 struct alloc_req {
 	uint64_t want;		/* blocks wanted */
 	uint64_t minlen;	/* shortest run acceptable in this pass */
-	bool all_pins;		/* avoid every pinned block, not just new */
+	bool all_pins;		/* skip all pins, not just new ones */
 	uint64_t start, len;	/* the result */
 };
 

@@ -5,8 +5,8 @@
  * ext2/3 indirect map (indirect.c) according to the inode's flags.  Reads
  * go by runs: a mapped run is read from the device straight into the
  * caller's buffer (file data does not pass through the block cache, but
- * directory blocks do); holes and unwritten extents are zero-filled.  Inline-data inodes are read from
- * the inode itself (inline.c).
+ * directory blocks do); holes and unwritten extents are zero-filled.
+ * Inline-data inodes are read from the inode itself (inline.c).
  *
  * Symlinks are fast (target in i_block, no blocks), inline, or slow (target
  * in data blocks, extent- or indirect-mapped like a file).

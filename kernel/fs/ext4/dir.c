@@ -133,7 +133,8 @@ dir_walk_region(struct ext4_fs *fs, const struct ext4_inode *dir,
 	int err;
 
 	for (off = 0; off < size; off += d.rec_len) {
-		if ((err = ext4_dir_parse(fs, dir, base, size, off, lblk, &d)) < 0)
+		err = ext4_dir_parse(fs, dir, base, size, off, lblk, &d);
+		if (err < 0)
 			return err;
 		if (pos_base + off < *pos || d.ino == 0)
 			continue;
@@ -178,7 +179,8 @@ ext4_dx_count_offset(struct ext4_fs *fs, const uint8_t *data)
 	if (ext4_dir_rec_len(fs, le16toh(dot->rec_len)) == fs->block_size)
 		return EXT4_DX_NODE_COUNT_OFF;
 	if (ext4_dir_rec_len(fs, le16toh(dot->rec_len)) != 12 ||
-	    ext4_dir_rec_len(fs, le16toh(dotdot->rec_len)) != fs->block_size - 12 ||
+	    ext4_dir_rec_len(fs, le16toh(dotdot->rec_len)) !=
+		    fs->block_size - 12 ||
 	    info->reserved_zero != 0 ||
 	    info->info_length != sizeof(*info))
 		return 0;

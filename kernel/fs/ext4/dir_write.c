@@ -124,7 +124,8 @@ ext4_dir_block_insert(struct ext4_fs *fs, struct ext4_inode *dir,
 	int err;
 
 	for (off = 0; off < space; off += d.rec_len) {
-		if ((err = ext4_dir_parse(fs, dir, data, space, off, 0, &d)) < 0)
+		err = ext4_dir_parse(fs, dir, data, space, off, 0, &d);
+		if (err < 0)
 			return err;
 		used = d.ino != 0 ? EXT4_DIR_REC_LEN(d.name_len) : 0;
 		if (d.rec_len < used + need)
@@ -199,11 +200,13 @@ ext4_dir_find(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 
 	if (dir->flags & EXT4_INLINE_DATA_FL)
 		return -EOPNOTSUPP;
+	/* The index knows the one leaf, unless a hash run spans leaves. */
 	if (ext4_dir_is_indexed(fs, dir) &&
 	    ext4_dx_find_leaf(fs, dir, name, len, &lblk) == 0) {
 		err = find_in_block(fs, dir, lblk, name, len, slot);
 		if (err != 0)
 			return err < 0 ? err : 0;
+		return -ENOENT;
 	}
 	for (lblk = 0; lblk < nblocks; lblk++) {
 		err = find_in_block(fs, dir, lblk, name, len, slot);

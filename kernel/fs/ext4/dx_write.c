@@ -43,7 +43,7 @@ struct dx_path {
 	uint32_t hash;
 	struct dx_frame f[DX_MAX_DEPTH];
 	uint64_t leaf;
-	bool collision;		/* the hash run goes on in the next leaf */
+	bool collision;		/* the hash run goes on next door */
 };
 
 static size_t
@@ -393,8 +393,7 @@ split_leaf(struct ext4_fs *fs, struct ext4_inode *dir, struct dx_path *p,
 	}
 	qsort(v, n, sizeof(*v), dx_rec_cmp);
 	for (split = 0; split < n - 1 && half < bytes / 2; split++)
-		half += EXT4_DIR_REC_LEN(((const struct ext4_dirent *)(
-						  copy + v[split].off))->name_len);
+		half += EXT4_DIR_REC_LEN(copy[v[split].off + 6]); /* name_len */
 	if (split == 0)
 		split = 1;
 	hash = v[split].hash | (v[split - 1].hash == v[split].hash);

@@ -101,7 +101,7 @@ struct ext4_inode {
 	/* Driver-private. */
 	struct ext4_fs *fs;	/* NULL once the mount is gone */
 	unsigned int refs;	/* ext4_iget() references */
-	bool freed;		/* deleted: blocks and inode number released */
+	bool freed;		/* deleted: blocks and number released */
 	bool orphan;		/* on the orphan list */
 	struct ext4_inode *hash_next;
 };

@@ -123,15 +123,15 @@ struct ext4_fs {
 	uint32_t inodes_count;
 	uint32_t inode_size;
 	uint32_t first_ino;
-	uint32_t itb_per_group;		/* inode table blocks per group */
-	unsigned int cluster_bits;	/* bigalloc: log2(blocks per cluster) */
+	uint32_t itb_per_group;	/* inode table blocks per group */
+	unsigned int cluster_bits; /* bigalloc: log2(blocks per cluster) */
 	uint64_t overhead;		/* metadata blocks, for statfs */
 
 	uint32_t groups_count;
 	uint32_t desc_size;
 	uint32_t desc_per_block;
 	uint32_t gdt_blocks;		/* blocks holding descriptors */
-	uint8_t *gdt;			/* groups_count * desc_size bytes */
+	uint8_t *gdt;		/* groups_count * desc_size bytes */
 	bool *group_bad;		/* descriptor failed its checks */
 	uint64_t free_blocks, free_inodes; /* summed from the descriptors */
 
@@ -142,7 +142,7 @@ struct ext4_fs {
 	struct ext4_cache cache;
 
 	/* The write path. */
-	bool sb_dirty;			/* counts or fields changed in sb */
+	bool sb_dirty;		/* counts or fields changed in sb */
 	uint16_t mount_state;		/* s_state when mounted */
 	struct ext4_inode **icache;	/* inodes in use, hashed by number */
 	unsigned int icache_size;

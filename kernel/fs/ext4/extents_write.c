@@ -505,7 +505,8 @@ node_remove(struct ext4_fs *fs, struct ext4_inode *inode, struct xpath *p,
 		lv->b = NULL;
 		if ((err = ext4_free_meta_block(fs, inode, blk)) < 0)
 			return err;
-		return node_remove(fs, inode, p, level - 1, p->l[level - 1].pos);
+		return node_remove(fs, inode, p, level - 1,
+				   p->l[level - 1].pos);
 	}
 	if (n == 0)
 		lv->eh->eh_depth = 0;	/* an empty root is a leaf */

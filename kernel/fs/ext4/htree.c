@@ -264,7 +264,8 @@ dx_pick(struct ext4_fs *fs, const uint8_t *data, size_t coff, uint32_t hash,
 
 /* Hash version and levels from the root; -1 if unusable. */
 int
-ext4_dx_root_params(struct ext4_fs *fs, const uint8_t *data, unsigned int *version)
+ext4_dx_root_params(struct ext4_fs *fs, const uint8_t *data,
+		    unsigned int *version)
 {
 	const struct ext4_dx_root_info *info =
 		(const void *)(data + EXT4_DX_ROOT_INFO_OFF);

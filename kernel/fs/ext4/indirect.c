@@ -181,7 +181,8 @@ ind_descend(struct ext4_fs *fs, struct ext4_inode *inode, struct ind_arr *a,
 			return ind_bad(fs, inode, blk);
 		err = ext4_bread(fs, blk, &b);
 	} else {
-		goal = a->b != NULL ? a->b->blk + 1 : ext4_inode_goal(fs, inode);
+		goal = a->b != NULL ? a->b->blk + 1
+				    : ext4_inode_goal(fs, inode);
 		if ((err = ext4_alloc_meta_block(fs, inode, goal, &blk)) < 0)
 			return err;
 		if ((err = ext4_bget(fs, blk, &b)) < 0) {
@@ -214,7 +215,8 @@ ind_fill(struct ext4_fs *fs, struct ext4_inode *inode, struct ind_arr *a,
 	if (i > 0 && a->v[i - 1] != 0)
 		goal = le32toh(a->v[i - 1]) + 1;
 	else
-		goal = a->b != NULL ? a->b->blk + 1 : ext4_inode_goal(fs, inode);
+		goal = a->b != NULL ? a->b->blk + 1
+				    : ext4_inode_goal(fs, inode);
 	if ((err = ext4_alloc_blocks(fs, goal, &start, &count)) < 0)
 		return err;
 	for (k = 0; k < count; k++)
@@ -402,8 +404,8 @@ ext4_ind_free(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t start,
 		span *= p;
 		if (base < end && base + span > start &&
 		    iblock[EXT4_IND_BLOCK + level - 1] != 0)
-			err = ind_free_block(fs, inode,
-					     &iblock[EXT4_IND_BLOCK + level - 1],
+			err = ind_free_block(fs, inode, &iblock[EXT4_IND_BLOCK +
+								 level - 1],
 					     level, base, start, end, &r);
 		base += span;
 	}

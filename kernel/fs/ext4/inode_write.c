@@ -99,7 +99,8 @@ inode_encode(struct ext4_fs *fs, struct ext4_inode *inode)
 	di->i_dtime = htole32(inode->dtime);
 	di->i_file_acl_lo = htole32((uint32_t)inode->file_acl);
 	if (ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_64BIT))
-		di->i_file_acl_high = htole16((uint16_t)(inode->file_acl >> 32));
+		di->i_file_acl_high =
+			htole16((uint16_t)(inode->file_acl >> 32));
 	inode_encode_times(inode);
 	return inode_encode_blocks(fs, inode);
 }

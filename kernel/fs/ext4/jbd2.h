@@ -107,7 +107,7 @@ struct jbd2_commit {
 	uint8_t h_chksum_type;
 	uint8_t h_chksum_size;
 	uint8_t h_padding[2];
-	uint32_t h_chksum[8];		/* [0]: crc32c of the block (v2/v3) */
+	uint32_t h_chksum[8];	/* [0]: crc32c of the block (v2/v3) */
 	uint64_t h_commit_sec;
 	uint32_t h_commit_nsec;
 } __attribute__((packed));

@@ -26,7 +26,7 @@
 #define EXT4_FAST_SYMLINK_MAX (EXT4_INLINE_DATA_SIZE - 1)
 
 /* Flags a new inode takes from its directory. */
-#define EXT4_FL_INHERIT 0x000100f8u	/* sync, nodump, noatime, dirsync.. */
+#define EXT4_FL_INHERIT 0x000100f8u	/* sync, nodump, noatime, dirsync */
 #define EXT4_DIRSYNC_FL 0x00010000u
 
 static int

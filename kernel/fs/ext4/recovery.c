@@ -41,8 +41,8 @@ struct replay {
 	struct ext4_fs *fs;
 	struct ext4_journal *j;
 	enum pass pass;
-	uint32_t start_seq, end_seq;	/* committed: [start_seq, end_seq) */
-	bool bad_block;			/* in the transaction being scanned */
+	uint32_t start_seq, end_seq;	/* committed: [start, end) */
+	bool bad_block;			/* in the transaction scanned */
 	struct revoke_rec *rv;
 	size_t nrv, caprv;
 	uint8_t *blk, *data;		/* a log block, a logged block */

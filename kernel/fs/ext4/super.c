@@ -458,7 +458,8 @@ super_overhead(struct ext4_fs *fs)
 		return (uint64_t)le32toh(fs->sb.s_overhead_clusters)
 		       << fs->cluster_bits;
 	for (g = 0; g < fs->groups_count; g++)
-		n += ext4_group_has_super(fs, g) + ext4_group_desc_blocks(fs, g) + 2 +
+		n += ext4_group_has_super(fs, g) +
+		     ext4_group_desc_blocks(fs, g) + 2 +
 		     fs->itb_per_group;
 	if ((fs->compat & EXT4_FEATURE_COMPAT_HAS_JOURNAL) &&
 	    fs->sb.s_journal_inum != 0 &&
