@@ -315,7 +315,7 @@ install=0
 hello from the package
 umk-hello 1.0 install ok installed"
 	assert_image_clean "$DEBIAN_IMG"
-	run debugfs -R "cat /usr/local/bin/umk-hello" "$DEBIAN_IMG"
+	run --separate-stderr debugfs -R "cat /usr/local/bin/umk-hello" "$DEBIAN_IMG"
 	assert_output "#!/bin/sh
 echo hello from the package"
 }
