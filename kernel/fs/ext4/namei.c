@@ -24,6 +24,7 @@
 
 #define EXT4_LINK_MAX 65000
 #define EXT4_FAST_SYMLINK_MAX (EXT4_INLINE_DATA_SIZE - 1)
+#define EXT4_SYMLINK_MAX 4096	/* PATH_MAX, with the NUL */
 
 /* Flags a new inode takes from its directory. */
 #define EXT4_FL_INHERIT 0x000100f8u	/* sync, nodump, noatime, dirsync */
@@ -297,8 +298,10 @@ ext4_symlink(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 		return err;
 	if (tlen == 0)
 		return -ENOENT;
-	if (tlen >= fs->block_size || memchr(target, '\0', tlen) != NULL)
-		return tlen >= fs->block_size ? -ENAMETOOLONG : -EINVAL;
+	if (tlen >= fs->block_size || tlen >= EXT4_SYMLINK_MAX)
+		return -ENAMETOOLONG;
+	if (memchr(target, '\0', tlen) != NULL)
+		return -EINVAL;
 	if ((err = ext4_trans_begin(fs)) < 0)
 		return err;
 	if ((err = check_absent(fs, dir, name, len)) < 0 ||
