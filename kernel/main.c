@@ -23,6 +23,7 @@
 #include "fs/namei.h"
 #include "fs/tmpfs.h"
 #include "host/host.h"
+#include "hostfs/hostfs.h"
 #include "mm/mm.h"
 #include "printk.h"
 #include "task.h"
@@ -230,6 +231,8 @@ drivers_init(void)
 		proc_init();
 	if ((r = devtmpfs_init()) < 0)
 		boot_fail("devtmpfs: %s%s", "", r);
+	if ((r = hostfs_init(params.hostfs)) < 0)
+		boot_fail("hostfs=%s: %s", params.hostfs, r);
 	mem_devices_init();
 	if ((r = console_init()) < 0)
 		boot_fail("console: %s%s", "", r);

@@ -218,6 +218,14 @@ guest_stderr() {
 	differential mm_mmap_file
 }
 
+@test "differential: hostfs_mmap" {
+	differential hostfs_mmap
+}
+
+@test "differential: hostfs_rename" {
+	differential hostfs_rename
+}
+
 @test "differential: mm_mprotect" {
 	differential mm_mprotect
 }
