@@ -16,7 +16,8 @@
  * commits the buffer is pinned in memory (in_trans), and afterwards it is
  * written home only by a checkpoint, which writes every dirty buffer at
  * once.  Eviction never writes a journaled buffer by itself: the home
- * locations always hold the state of one commit, never a mix.
+ * locations hold the state of one commit, never a mix (but while a
+ * checkpoint writes them, and then the journal still holds it all).
  *
  * A freed metadata block is forgotten (ext4_bforget()): a stale copy must
  * never be written over whatever the block holds next.
@@ -345,31 +346,72 @@ buf_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define WRITEBACK_RUN 64	/* blocks written home in one request */
+
+/* Write the n buffers at v, consecutive blocks, home in one request. */
+static int
+cache_write_run(struct ext4_fs *fs, struct ext4_buf **v, size_t n,
+		uint8_t *stage)
+{
+	size_t i;
+	int err;
+
+	if (n == 1)
+		return cache_write_home(fs, v[0]);
+	for (i = 0; i < n; i++)
+		memcpy(stage + (i << fs->log_block_size), v[i]->data,
+		       fs->block_size);
+	err = bdev_write(fs->bd, v[0]->blk << fs->log_block_size, stage,
+			 n << fs->log_block_size);
+	if (err < 0) {
+		pr_err("ext4: %s: cannot write blocks %llu+%zu: %d",
+		       fs->bd->name, (unsigned long long)v[0]->blk, n, err);
+		return err;
+	}
+	for (i = 0; i < n; i++)
+		buf_set_clean(&fs->cache, v[i]);
+	return 0;
+}
+
 /*
  * Write every dirty buffer that is not in the running transaction home,
- * in block order.  0 or the first error (the rest are still tried).
+ * in block order, runs of consecutive blocks together.  0 or the first
+ * error (the rest are still tried).
  */
 int
 ext4_cache_writeback(struct ext4_fs *fs)
 {
 	struct ext4_cache *c = &fs->cache;
 	struct ext4_buf **v, *b;
-	size_t n = 0, i;
+	uint8_t *stage;
+	size_t n = 0, i, k;
 	int err = 0, e;
 
 	if (c->ndirty == 0)
 		return 0;
-	if ((v = malloc(c->ndirty * sizeof(*v))) == NULL)
+	v = malloc(c->ndirty * sizeof(*v));
+	stage = malloc((size_t)WRITEBACK_RUN << fs->log_block_size);
+	if (v == NULL || stage == NULL) {
+		free(v);
+		free(stage);
 		return -ENOMEM;
+	}
 	for (b = c->lru.lru_next; b != &c->lru && n < c->ndirty;
 	     b = b->lru_next)
 		if (b->dirty && !b->in_trans)
 			v[n++] = b;
 	qsort(v, n, sizeof(*v), buf_cmp);
-	for (i = 0; i < n; i++)
-		if ((e = cache_write_home(fs, v[i])) < 0 && err == 0)
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && k - i < WRITEBACK_RUN &&
+				v[k]->blk == v[k - 1]->blk + 1;
+		     k++)
+			;
+		e = cache_write_run(fs, v + i, k - i, stage);
+		if (e < 0 && err == 0)
 			err = e;
+	}
 	free(v);
+	free(stage);
 	ext4_cache_drop_clean(fs);
 	return err;
 }

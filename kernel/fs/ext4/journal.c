@@ -537,22 +537,52 @@ put_tag(const struct ext4_fs *fs, const struct ext4_journal *j, uint8_t *p,
 }
 
 /*
- * One descriptor with the buffers [from, to) after it, at *pos.  The
- * copies are escaped: a block that begins with the journal magic is
- * logged with those four bytes zeroed.
+ * Write n log blocks from buf at log position pos on: one request per
+ * run that is contiguous both in the log and on the disk.
+ */
+static int
+jnl_write_blocks(struct ext4_fs *fs, const struct ext4_journal *j,
+		 uint32_t pos, const uint8_t *buf, size_t n)
+{
+	size_t i = 0, k;
+	int err;
+
+	while (i < n) {
+		for (k = 1; i + k < n && pos + k < j->maxlen &&
+			    j->map[pos + k] == j->map[pos] + k;
+		     k++)
+			;
+		err = bdev_write(fs->bd, j->map[pos] << fs->log_block_size,
+				 buf + (i << fs->log_block_size),
+				 k << fs->log_block_size);
+		if (err < 0) {
+			pr_err("ext4: %s: journal write failed: %d",
+			       fs->bd->name, err);
+			return err;
+		}
+		i += k;
+		pos = pos + k >= j->maxlen ? j->first : (uint32_t)(pos + k);
+	}
+	return 0;
+}
+
+/*
+ * One descriptor with the buffers [from, to) after it, at *pos, staged in
+ * group (to - from + 1 blocks).  The copies are escaped: a block that
+ * begins with the journal magic is logged with those four bytes zeroed.
  */
 static int
 write_descriptor(struct ext4_fs *fs, struct ext4_journal *j, size_t from,
-		 size_t to, uint32_t *pos, uint8_t *desc, uint8_t *copy)
+		 size_t to, uint32_t *pos, uint8_t *group)
 {
-	uint32_t dpos = *pos, magic = htobe32(JBD2_MAGIC), flags;
+	uint32_t magic = htobe32(JBD2_MAGIC), flags, dpos = *pos;
 	size_t off = sizeof(struct jbd2_header), i;
-	int err;
+	uint8_t *desc = group, *copy;
 
 	memset(desc, 0, fs->block_size);
 	jnl_header(desc, JBD2_DESCRIPTOR_BLOCK, j->tid);
-	*pos = ext4_jnl_next(j, *pos);
 	for (i = from; i < to; i++) {
+		copy = group + ((i - from + 1) << fs->log_block_size);
 		memcpy(copy, j->bufs[i]->data, fs->block_size);
 		flags = i > from ? JBD2_FLAG_SAME_UUID : 0;
 		if (memcmp(copy, &magic, sizeof(magic)) == 0) {
@@ -562,12 +592,11 @@ write_descriptor(struct ext4_fs *fs, struct ext4_journal *j, size_t from,
 		if (i + 1 == to)
 			flags |= JBD2_FLAG_LAST_TAG;
 		off += put_tag(fs, j, desc + off, j->bufs[i]->blk, copy, flags);
-		if ((err = jnl_write(fs, j, *pos, copy)) < 0)
-			return err;
-		*pos = ext4_jnl_next(j, *pos);
 	}
 	jnl_set_tail(fs, j, desc);
-	return jnl_write(fs, j, dpos, desc);
+	for (i = from; i <= to; i++)
+		*pos = ext4_jnl_next(j, *pos);
+	return jnl_write_blocks(fs, j, dpos, group, to - from + 1);
 }
 
 static int
@@ -626,15 +655,16 @@ write_commit(struct ext4_fs *fs, struct ext4_journal *j, uint32_t pos,
 static int
 jnl_log(struct ext4_fs *fs, struct ext4_journal *j)
 {
-	uint8_t *a = malloc(fs->block_size), *b = malloc(fs->block_size);
 	size_t tpd = tags_per_desc(fs, j), i;
+	uint8_t *a = malloc(fs->block_size);
+	uint8_t *g = malloc((tpd + 1) << fs->log_block_size);
 	uint32_t pos = j->head;
-	int err = a != NULL && b != NULL ? 0 : -ENOMEM;
+	int err = a != NULL && g != NULL ? 0 : -ENOMEM;
 
 	for (i = 0; err == 0 && i < j->nbufs; i += tpd)
 		err = write_descriptor(fs, j, i, i + tpd < j->nbufs ? i + tpd
 								     : j->nbufs,
-				       &pos, a, b);
+				       &pos, g);
 	if (err == 0)
 		err = write_revokes(fs, j, &pos, a);
 	if (err == 0)
@@ -646,7 +676,7 @@ jnl_log(struct ext4_fs *fs, struct ext4_journal *j)
 	if (err == 0)
 		j->head = ext4_jnl_next(j, pos);
 	free(a);
-	free(b);
+	free(g);
 	return err;
 }
 
