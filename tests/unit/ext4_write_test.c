@@ -1746,6 +1746,124 @@ run_crash(const char *img, bool csum_v2)
 		crash_damaged(crash, 1, true, 100, "bad-block");
 }
 
+/* ---- scenario: random writes, truncates, holes, preallocation ---- */
+
+#define RF_MAX (3u << 20)	/* largest size the model follows */
+#define RF_OPS 600
+
+struct rf_model {
+	uint8_t *data;		/* RF_MAX bytes, zero past size */
+	uint64_t size;
+};
+
+static uint64_t
+rf_pick(uint64_t max)
+{
+	/* Mostly small ranges, sometimes block-aligned, sometimes big. */
+	switch (rnd() % 4) {
+	case 0:
+		return rnd() % (max + 1) & ~(uint64_t)1023;
+	case 1:
+		return rnd() % (max / 16 + 1);
+	default:
+		return rnd() % (max + 1);
+	}
+}
+
+static int
+rf_op(struct ext4_fs *fs, struct ext4_inode *in, struct rf_model *m,
+      uint8_t *buf)
+{
+	uint64_t off = rf_pick(RF_MAX - 1), len = rf_pick(RF_MAX / 8) + 1;
+	int op = (int)(rnd() % 10), mode;
+	size_t i;
+
+	if (off + len > RF_MAX)
+		len = RF_MAX - off;
+	if (op < 5) {			/* write */
+		for (i = 0; i < len; i++)
+			buf[i] = (uint8_t)rnd();
+		if (ext4_write(fs, in, off, buf, len) != (ssize_t)len)
+			return -EIO;
+		memcpy(m->data + off, buf, len);
+		if (off + len > m->size)
+			m->size = off + len;
+	} else if (op < 7) {		/* truncate */
+		if (ext4_truncate(fs, in, off) < 0)
+			return -EIO;
+		if (off < m->size)
+			memset(m->data + off, 0, m->size - off);
+		m->size = off;
+	} else if (op < 9) {		/* punch a hole */
+		mode = EXT4_FALLOC_PUNCH_HOLE | EXT4_FALLOC_KEEP_SIZE;
+		if (ext4_fallocate(fs, in, mode, off, len) < 0)
+			return -EIO;
+		if (off < m->size)
+			memset(m->data + off, 0,
+			       (off + len < m->size ? off + len : m->size) -
+				       off);
+	} else if (in->flags & EXT4_EXTENTS_FL) {	/* preallocate */
+		mode = rnd() % 2 ? EXT4_FALLOC_KEEP_SIZE : 0;
+		if (ext4_fallocate(fs, in, mode, off, len) < 0)
+			return -EIO;
+		if (!mode && off + len > m->size)
+			m->size = off + len;
+	}
+	return 0;
+}
+
+static bool
+rf_check(struct ext4_fs *fs, struct ext4_inode *in, const struct rf_model *m)
+{
+	uint8_t *got = malloc(RF_MAX + 1);
+	ssize_t n = ext4_read(fs, in, 0, got, RF_MAX + 1);
+	bool ok = n == (ssize_t)m->size && in->size == m->size &&
+		  memcmp(got, m->data, m->size) == 0;
+
+	if (!ok)
+		FAIL("random file: read %zd, size %llu, model %llu", n,
+		     (unsigned long long)in->size,
+		     (unsigned long long)m->size);
+	free(got);
+	return ok;
+}
+
+static struct rf_model rf_model;
+
+static void
+scenario_random(struct mnt *m, bool verify)
+{
+	struct ext4_inode *in;
+	uint8_t *buf = malloc(RF_MAX);
+	int i;
+
+	if (verify) {
+		if (resolve(m->fs, "/random", &in) == 0) {
+			rf_check(m->fs, in, &rf_model);
+			ext4_iput(in);
+		}
+		free(buf);
+		return;
+	}
+	free(rf_model.data);
+	rf_model.data = calloc(1, RF_MAX);
+	rf_model.size = 0;
+	if ((in = create_file(m->fs, "/", "random")) == NULL) {
+		free(buf);
+		return;
+	}
+	for (i = 0; i < RF_OPS; i++) {
+		if (rf_op(m->fs, in, &rf_model, buf) < 0) {
+			FAIL("random file: operation %d failed", i);
+			break;
+		}
+		if (i % 50 == 49 && !rf_check(m->fs, in, &rf_model))
+			break;
+	}
+	ext4_iput(in);
+	free(buf);
+}
+
 /* ---- scenario: the disk fills up, then empties again ---- */
 
 static void
@@ -1882,6 +2000,7 @@ static const struct scenario scenarios[] = {
 	{ "orphan-crash", scenario_orphan_crash },
 	{ "falloc", scenario_falloc },
 	{ "existing", scenario_existing },
+	{ "random", scenario_random },
 	{ "full", scenario_full },
 };
 
