@@ -153,6 +153,8 @@ ext4_super_mount_rw(struct ext4_fs *fs)
 	}
 	fs->mount_state = le16toh(sb->s_state);
 	ext4_now(fs, &now);
+	/* Generations of new inodes: distinct from those of past mounts. */
+	fs->generation = (uint32_t)now.sec * 2654435761u ^ now.nsec;
 	/* A journal keeps it consistent: then needs_recovery says "in use". */
 	if (fs->jnl == NULL)
 		sb->s_state = htole16(fs->mount_state & ~EXT4_VALID_FS);
