@@ -19,22 +19,33 @@ cow_dir() {
 @test "a COW overlay takes the writes; the base image is never modified" {
 	img=$(test_image)
 	d=$(cow_dir)
-	sum=$(sha256sum <"$img")
-	run --separate-stderr run_vmlinux "ubd0=$img" "ubd1=$d/cow.img,$img" \
+	cp "$img" "$d/base.img"
+	chmod 644 "$d/base.img"
+	sum=$(sha256sum <"$d/base.img")
+	run --separate-stderr run_vmlinux "ubd0=$img" "ubd1=$d/cow.img,$d/base.img" \
 		init=/bin/sh -- -c 'echo hello-cow | dd of=/dev/ubdb bs=512 seek=100 2>/dev/null
 dd if=/dev/ubdb bs=512 skip=100 count=1 2>/dev/null | head -c 9; echo
 poweroff -f'
 	assert_ok
 	assert_output_contains "hello-cow"
 	[[ -f $d/cow.img ]]
-	[[ $(sha256sum <"$img") == "$sum" ]]
+	[[ $(sha256sum <"$d/base.img") == "$sum" ]]
 	# a second boot with the overlay alone sees the same data
 	run --separate-stderr run_vmlinux "ubd0=$d/cow.img" \
 		init=/bin/sh -- -c 'dd if=/dev/ubda bs=512 skip=100 count=1 2>/dev/null | head -c 9; echo
 poweroff -f'
 	assert_ok
 	assert_output_contains "hello-cow"
-	[[ $(sha256sum <"$img") == "$sum" ]]
+	[[ $(sha256sum <"$d/base.img") == "$sum" ]]
+}
+
+@test "a backing image in use by another instance cannot be written meanwhile" {
+	img=$(test_image)
+	d=$(cow_dir)
+	run --separate-stderr run_vmlinux "ubd0=$img" "ubd1=$d/c2.img,$img" \
+		init=/bin/sh -- -c 'poweroff -f'
+	[[ $status -eq 1 ]]
+	[[ $stderr == *"backing image"* ]]
 }
 
 @test "the root can boot from a COW overlay" {

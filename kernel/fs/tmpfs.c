@@ -139,6 +139,9 @@ pages_for(uint64_t bytes)
  * Account for inode's data growing or shrinking to bytes: 0, or -ENOSPC
  * past the size= limit (nothing changes then).
  */
+/* Shorter symlink targets live in the inode and take no blocks (Linux). */
+#define TMPFS_SHORT_SYMLINK 128
+
 static int
 tmpfs_charge(struct inode *inode, uint64_t bytes)
 {
@@ -385,7 +388,7 @@ tmpfs_make(struct inode *dir, const char *name, size_t len, uint32_t mode,
 		inode->size = strlen(target);
 		if ((TI(inode)->target = strdup(target)) == NULL)
 			err = -ENOMEM;
-		else
+		else if (inode->size >= TMPFS_SHORT_SYMLINK)
 			err = tmpfs_charge(inode, inode->size);
 	}
 	if (err == 0)

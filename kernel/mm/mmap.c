@@ -37,11 +37,28 @@ vma_charge(const struct vma *v)
 	/* The stack is reserved, not committed: it fills as it is used. */
 	if (v->kind == VMA_VDSO || v->kind == VMA_VVAR || v->kind == VMA_STACK)
 		return 0;
+	/* Reservations (PROT_NONE, read-only, MAP_NORESERVE) cost nothing
+	 * until they become writable; a shared file lives in its cache. */
+	if ((v->flags & K_MAP_NORESERVE) || !(v->prot & K_PROT_WRITE))
+		return 0;
 	if ((v->flags & K_MAP_SHARED) && v->file)
 		return 0;
-	if (!(v->prot & K_PROT_WRITE) && v->file)
-		return 0;
 	return v->end - v->start;
+}
+
+/* Add (sign 1) or remove (sign -1) v's charge. */
+static void
+vma_account(struct mm *mm, struct vma *v, int sign)
+{
+	uint64_t c = vma_charge(v);
+
+	if (sign > 0) {
+		mm->committed += c;
+		mem_committed += c;
+	} else {
+		mm->committed -= c;
+		mem_committed -= c;
+	}
 }
 
 /*
@@ -360,7 +377,8 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (mem_committed + charge_of(prot, type, f, len) > mem_limit)
+	if (mem_committed + charge_of(prot, type | (flags & K_MAP_NORESERVE), f,
+				      len) > mem_limit)
 		return -ENOMEM;
 	if (f)
 		r = map_file(t, addr, len, prot, type, f, off);
@@ -373,12 +391,16 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 		return (int)r;
 	if ((r = vma_remove_range(mm, addr, addr + len)) < 0)
 		return (int)r;
-	if ((v = vma_insert(mm, addr, addr + len, prot, type,
+	if ((v = vma_insert(mm, addr, addr + len, prot,
+			    type | (flags & K_MAP_NORESERVE),
 			    f ? VMA_FILE : VMA_ANON)) == NULL)
 		return -ENOMEM;
 	if (f) {
+		/* The charge depends on the file: redo it with the file set. */
+		vma_account(mm, v, -1);
 		v->file = file_get(f);
 		v->offset = off;
+		vma_account(mm, v, 1);
 		vma_track_shared(v, 1);
 	} else if (type == K_MAP_SHARED) {
 		static uint64_t next_shared_id = 1;
