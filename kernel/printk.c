@@ -65,6 +65,12 @@ vprintk(int level, const char *fmt, va_list ap)
 		host_log_write(line + n, (size_t)m + 1);
 }
 
+size_t
+printk_log_position(void)
+{
+	return log_head;
+}
+
 const char *
 printk_last(void)
 {

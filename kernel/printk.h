@@ -36,6 +36,9 @@ void vprintk(int level, const char *fmt, va_list ap);
 /* The retained log, oldest first, for dmesg: bytes copied. */
 size_t printk_read_log(char *buf, size_t len);
 
+/* Bytes ever logged: a mark to read only what came after (syslog). */
+size_t printk_log_position(void);
+
 /* The newest message, without its timestamp ("" if none). */
 const char *printk_last(void);
 
