@@ -141,6 +141,9 @@ int ext4_mount(struct bdev *bd, bool read_only, struct ext4_fs **out);
  */
 int ext4_unmount(struct ext4_fs *fs);
 
+/* Switch a mount between read-only and read-write (remount). */
+int ext4_remount(struct ext4_fs *fs, bool read_only);
+
 /*
  * Make every change so far durable: commit the running transaction (with
  * a journal; then a replay recovers it) or write back every dirty block

@@ -671,3 +671,25 @@ ext4_statfs(struct ext4_fs *fs, struct ext4_statfs *st)
 	st->namelen = EXT4_NAME_MAX;
 	return 0;
 }
+
+/*
+ * Switch between read-only and read-write (mount -o remount,rw): going
+ * read-write checks the features as a read-write mount would, opens the
+ * journal and marks the filesystem in use; going read-only writes
+ * everything back and leaves the disk clean.
+ */
+int
+ext4_remount(struct ext4_fs *fs, bool read_only)
+{
+	int err;
+
+	if (read_only == fs->read_only)
+		return 0;
+	if (read_only)
+		return ext4_super_unmount_rw(fs);
+	if (fs->bd->read_only)
+		return -EROFS;
+	if ((err = super_check_features(fs, false)) < 0)
+		return err;
+	return ext4_super_mount_rw(fs);
+}

@@ -552,6 +552,22 @@ ext4_vfs_sync_fs(struct super_block *sb)
 	return ext4_sync(sb_fs(sb));
 }
 
+static int
+ext4_vfs_remount(struct super_block *sb, unsigned long flags, const char *data)
+{
+	struct ext4_vfs_sb *vs = sb->priv;
+	bool ro = flags & K_MS_RDONLY;
+	int r;
+
+	if ((r = ext4_remount(vs->fs, ro)) < 0)
+		return r;
+	if (ro)
+		timer_del(&vs->commit);
+	else if (!vs->commit.armed)
+		timer_add(&vs->commit, ktime_now() + EXT4_COMMIT_NS);
+	return 0;
+}
+
 static void
 ext4_vfs_put_super(struct super_block *sb)
 {
@@ -566,6 +582,7 @@ static const struct super_ops ext4_sops = {
 	.put_super = ext4_vfs_put_super,
 	.statfs = ext4_vfs_statfs,
 	.sync_fs = ext4_vfs_sync_fs,
+	.remount = ext4_vfs_remount,
 	.evict_inode = ext4_vfs_evict,
 };
 
