@@ -112,3 +112,9 @@ bench: vmlinux image
 	tools/bench/run $(BENCH_FLAGS)
 
 .PHONY: bench
+
+# The compatibility page, from the syscall table.
+syscall-doc:
+	tools/syscall-doc
+
+.PHONY: syscall-doc
