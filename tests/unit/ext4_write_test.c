@@ -1746,6 +1746,68 @@ run_crash(const char *img, bool csum_v2)
 		crash_damaged(crash, 1, true, 100, "bad-block");
 }
 
+/* ---- scenario: small files and directories, inline or not ---- */
+
+static void
+inline_write(struct ext4_fs *fs)
+{
+	struct ext4_inode *in, *dir;
+	char name[32];
+	int i;
+
+	if (resolve(fs, "/tiny", &in) < 0)
+		return;
+	write_content(fs, in, 95, 20, 5000, 777);
+	ext4_iput(in);
+	if (resolve(fs, "/tiny100", &in) == 0) {
+		write_content(fs, in, 96, 50, 10, 10);
+		CHECK_EQ(in->flags & EXT4_INLINE_DATA_FL, 0);
+		ext4_iput(in);
+	}
+	if (resolve(fs, "/small", &dir) < 0)
+		return;
+	for (i = 0; i < 50; i++) {
+		fmt(name, sizeof(name), "added-%d", i);
+		ext4_iput(create_file(fs, "/small", name));
+	}
+	CHECK_EQ(ext4_unlink(fs, dir, "a", 1, false), 0);
+	CHECK_EQ(dir->flags & EXT4_INLINE_DATA_FL, 0);
+	ext4_iput(dir);
+	CHECK_EQ(rename_paths(fs, "/", "tiny", "/small", "moved", 0), 0);
+}
+
+static void
+scenario_inline(struct mnt *m, bool verify)
+{
+	struct ext4_fs *fs = m->fs;
+	struct ext4_inode *in, *dir;
+	uint64_t pos = 0;
+	int n = 0;
+
+	if (resolve(fs, "/tiny100", &in) < 0)
+		return;	/* not a populated image */
+	ext4_iput(in);
+	if (!verify)
+		inline_write(fs);
+	if (resolve(fs, "/small/moved", &in) == 0) {
+		CHECK_EQ(in->size, 5020);
+		check_content(fs, in, 95, 0, 5020);
+		ext4_iput(in);
+	} else {
+		FAIL("lookup /small/moved");
+	}
+	if (resolve(fs, "/tiny100", &in) == 0) {
+		CHECK_EQ(in->size, 100);
+		check_content(fs, in, 96, 0, 100);
+		ext4_iput(in);
+	}
+	if (resolve(fs, "/small", &dir) == 0) {
+		CHECK_EQ(ext4_readdir(fs, dir, &pos, count_entry, &n), 0);
+		CHECK_EQ(n, 2 + 1 + 50 + 1);
+		ext4_iput(dir);
+	}
+}
+
 /* ---- scenario: random writes, truncates, holes, preallocation ---- */
 
 #define RF_MAX (3u << 20)	/* largest size the model follows */
@@ -1771,11 +1833,20 @@ rf_pick(uint64_t max)
 }
 
 static int
+rf_fail(const char *what, uint64_t off, uint64_t len, long err)
+{
+	FAIL("random file: %s at %llu+%llu: %ld", what,
+	     (unsigned long long)off, (unsigned long long)len, err);
+	return -EIO;
+}
+
+static int
 rf_op(struct ext4_fs *fs, struct ext4_inode *in, struct rf_model *m,
       uint8_t *buf)
 {
 	uint64_t off = rf_pick(RF_MAX - 1), len = rf_pick(RF_MAX / 8) + 1;
-	int op = (int)(rnd() % 10), mode;
+	int op = (int)(rnd() % 10), mode, err;
+	ssize_t n;
 	size_t i;
 
 	if (off + len > RF_MAX)
@@ -1783,29 +1854,29 @@ rf_op(struct ext4_fs *fs, struct ext4_inode *in, struct rf_model *m,
 	if (op < 5) {			/* write */
 		for (i = 0; i < len; i++)
 			buf[i] = (uint8_t)rnd();
-		if (ext4_write(fs, in, off, buf, len) != (ssize_t)len)
-			return -EIO;
+		if ((n = ext4_write(fs, in, off, buf, len)) != (ssize_t)len)
+			return rf_fail("write", off, len, n);
 		memcpy(m->data + off, buf, len);
 		if (off + len > m->size)
 			m->size = off + len;
 	} else if (op < 7) {		/* truncate */
-		if (ext4_truncate(fs, in, off) < 0)
-			return -EIO;
+		if ((err = ext4_truncate(fs, in, off)) < 0)
+			return rf_fail("truncate", off, 0, err);
 		if (off < m->size)
 			memset(m->data + off, 0, m->size - off);
 		m->size = off;
 	} else if (op < 9) {		/* punch a hole */
 		mode = EXT4_FALLOC_PUNCH_HOLE | EXT4_FALLOC_KEEP_SIZE;
-		if (ext4_fallocate(fs, in, mode, off, len) < 0)
-			return -EIO;
+		if ((err = ext4_fallocate(fs, in, mode, off, len)) < 0)
+			return rf_fail("punch", off, len, err);
 		if (off < m->size)
 			memset(m->data + off, 0,
 			       (off + len < m->size ? off + len : m->size) -
 				       off);
 	} else if (in->flags & EXT4_EXTENTS_FL) {	/* preallocate */
 		mode = rnd() % 2 ? EXT4_FALLOC_KEEP_SIZE : 0;
-		if (ext4_fallocate(fs, in, mode, off, len) < 0)
-			return -EIO;
+		if ((err = ext4_fallocate(fs, in, mode, off, len)) < 0)
+			return rf_fail("fallocate", off, len, err);
 		if (!mode && off + len > m->size)
 			m->size = off + len;
 	}
@@ -2000,6 +2071,7 @@ static const struct scenario scenarios[] = {
 	{ "orphan-crash", scenario_orphan_crash },
 	{ "falloc", scenario_falloc },
 	{ "existing", scenario_existing },
+	{ "inline", scenario_inline },
 	{ "random", scenario_random },
 	{ "full", scenario_full },
 };
@@ -2021,30 +2093,52 @@ static const struct image images[] = {
 	{ "ext4-tree.img", "-t ext4 -b 1024", "64M", true },
 	{ "ext2-tree.img", "-t ext2 -b 4096", "64M", true },
 	{ "ext4-64k.img", "-t ext4 -b 65536", "1G", false },
+	{ "ext4-inline.img", "-t ext4 -b 4096 -O inline_data", "64M", true },
 };
 
-/* A tree for mke2fs -d: a big directory and a file of seed 90. */
+static int
+tree_file(const char *tree, const char *name, uint8_t *buf, uint64_t seed,
+	  size_t size)
+{
+	char path[4400];
+	FILE *f;
+	size_t n;
+
+	fmt(path, sizeof(path), "%s/%s", tree, name);
+	if ((f = fopen(path, "wb")) == NULL)
+		return -1;
+	content_fill(buf, seed, 0, size);
+	n = fwrite(buf, 1, size, f);
+	fclose(f);
+	return n == size ? 0 : -1;
+}
+
+/*
+ * A tree for mke2fs -d: a big directory, a file of seed 90, small files
+ * (inline with inline_data) of seeds 95 and 96, a small directory.
+ */
 static int
 make_source_tree(void)
 {
 	char cmd[8400], tree[4200];
 	uint8_t *buf;
-	FILE *f;
 
 	fmt(tree, sizeof(tree), "%s", wpath("tree"));
 	fmt(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/many && cd %s/many && "
 	    "seq 1 %d | sed 's/^/f/' | xargs touch", tree, tree, tree, EX_N);
 	if (run(cmd, NULL, 0) != 0)
 		return -1;
-	fmt(cmd, sizeof(cmd), "%s/existing-big", tree);
-	if ((f = fopen(cmd, "wb")) == NULL)
-		return -1;
 	buf = malloc(2 << 20);
-	content_fill(buf, 90, 0, 2 << 20);
-	fwrite(buf, 1, 2 << 20, f);
-	fclose(f);
+	if (tree_file(tree, "existing-big", buf, 90, 2 << 20) < 0 ||
+	    tree_file(tree, "tiny", buf, 95, 20) < 0 ||
+	    tree_file(tree, "tiny100", buf, 96, 100) < 0) {
+		free(buf);
+		return -1;
+	}
 	free(buf);
-	return 0;
+	fmt(cmd, sizeof(cmd), "mkdir %s/small && touch %s/small/a %s/small/b",
+	    tree, tree, tree);
+	return run(cmd, NULL, 0) == 0 ? 0 : -1;
 }
 
 static int

@@ -16,7 +16,8 @@
  * plain one, which is always valid.  A plain directory whose only block
  * fills up becomes indexed when the filesystem has dir_index, as Linux
  * does; otherwise a directory grows by whole blocks at its end.  Removal
- * and lookups for removal find the leaf through the index too.
+ * and lookups for removal find the leaf through the index too.  An
+ * inline directory moves to blocks at its first change (inline.c).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -190,16 +191,20 @@ find_in_block(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 	return err;
 }
 
-/* Find name in dir (not inline): 0 and *slot, -ENOENT, or -errno. */
+/*
+ * Find name in dir for a change: 0 and *slot, -ENOENT, or -errno.  An
+ * inline directory moves to blocks first.
+ */
 int
 ext4_dir_find(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 	      size_t len, struct ext4_dir_slot *slot)
 {
-	uint64_t nblocks = dir->size >> fs->log_block_size, lblk;
+	uint64_t nblocks, lblk;
 	int err;
 
-	if (dir->flags & EXT4_INLINE_DATA_FL)
-		return -EOPNOTSUPP;
+	if ((err = ext4_inline_convert(fs, dir)) < 0)
+		return err;
+	nblocks = dir->size >> fs->log_block_size;
 	/* The index knows the one leaf, unless a hash run spans leaves. */
 	if (ext4_dir_is_indexed(fs, dir) &&
 	    ext4_dx_find_leaf(fs, dir, name, len, &lblk) == 0) {
@@ -352,8 +357,8 @@ ext4_dir_add(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 {
 	int err;
 
-	if (dir->flags & EXT4_INLINE_DATA_FL)
-		return -EOPNOTSUPP;
+	if ((err = ext4_inline_convert(fs, dir)) < 0)
+		return err;
 	if (ext4_dir_is_indexed(fs, dir)) {
 		err = ext4_dx_add(fs, dir, name, len, ino, file_type);
 		if (err != EXT4_HTREE_FALLBACK)
@@ -411,8 +416,8 @@ ext4_dir_set_parent(struct ext4_fs *fs, struct ext4_inode *dir,
 	struct ext4_buf *b;
 	int err;
 
-	if (dir->flags & EXT4_INLINE_DATA_FL)
-		return -EOPNOTSUPP;
+	if ((err = ext4_inline_convert(fs, dir)) < 0)
+		return err;
 	if ((err = ext4_dir_get(fs, dir, 0, &b)) < 0)
 		return err;
 	if (b == NULL)

@@ -84,6 +84,7 @@ struct ext4_pin {
 struct ext4_pinned {
 	struct ext4_pin *v;
 	size_t n, cap;
+	uint64_t blocks;	/* pinned in all */
 };
 
 /*
@@ -367,6 +368,7 @@ int ext4_ind_free(struct ext4_fs *fs, struct ext4_inode *inode,
  */
 int ext4_inline_get(struct ext4_fs *fs, struct ext4_inode *inode,
 		    uint8_t **data, size_t *len);
+int ext4_inline_convert(struct ext4_fs *fs, struct ext4_inode *inode);
 
 /* dir.c helpers for htree.c and dir_write.c */
 struct ext4_dir_rec {
@@ -469,6 +471,8 @@ int ext4_zero_block_range(struct ext4_fs *fs, struct ext4_inode *inode,
 
 /* xattr.c */
 int ext4_xattr_release(struct ext4_fs *fs, struct ext4_inode *inode);
+int ext4_xattr_drop_system_data(struct ext4_fs *fs,
+				struct ext4_inode *inode);
 
 /* super.c: the superblock on the disk. */
 void ext4_super_encode(struct ext4_fs *fs);

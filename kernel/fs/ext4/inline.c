@@ -11,9 +11,16 @@
  *
  * ext4_inline_get() assembles i_block and the value into one buffer; data.c
  * reads files from it and dir.c parses inline directories.
+ *
+ * Writing: the first change to an inline inode moves its contents to
+ * blocks (ext4_inline_convert()), after which it is an ordinary file or
+ * directory: a file's bytes are written back through the block map, a
+ * directory's entries are added to a fresh first block.  Inline data is
+ * never created.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "printk.h"
 #include "fs/ext4/ext4_int.h"
@@ -95,4 +102,132 @@ ext4_inline_get(struct ext4_fs *fs, struct ext4_inode *inode, uint8_t **data,
 	if (vlen != 0)
 		memcpy(*data + EXT4_INLINE_DATA_SIZE, val, vlen);
 	return 0;
+}
+
+/* Clear the inline state: no flag, no "system.data", an empty map. */
+static int
+inline_clear(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	int err;
+
+	if ((err = ext4_xattr_drop_system_data(fs, inode)) < 0)
+		return err;
+	inode->flags &= ~EXT4_INLINE_DATA_FL;
+	memset(ext4_inode_iblock_rw(inode), 0, EXT4_INLINE_DATA_SIZE);
+	if (ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_EXTENTS)) {
+		inode->flags |= EXT4_EXTENTS_FL;
+		ext4_ext_init_root(inode);
+	}
+	inode->size = 0;
+	return 0;
+}
+
+static int
+inline_convert_file(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	uint64_t size = inode->size;
+	uint8_t *data;
+	size_t len;
+	ssize_t n;
+	int err;
+
+	if ((err = ext4_inline_get(fs, inode, &data, &len)) < 0)
+		return err;
+	if (size > len)
+		size = len;
+	if ((err = inline_clear(fs, inode)) == 0 && size > 0) {
+		n = ext4_write(fs, inode, 0, data, (size_t)size);
+		err = n == (ssize_t)size ? 0 : (n < 0 ? (int)n : -ENOSPC);
+	}
+	free(data);
+	if (err == 0)
+		err = ext4_inode_store(fs, inode);
+	return err;
+}
+
+/* The entries of an inline directory, gathered by readdir. */
+struct inline_ents {
+	struct inline_ent {
+		uint32_t ino;
+		uint8_t type;
+		uint8_t len;
+		char name[EXT4_NAME_LEN];
+	} *v;
+	size_t n;
+	uint32_t parent;
+};
+
+/* getdents64 d_type back to the on-disk file type. */
+static uint8_t
+inline_ft(unsigned int d_type)
+{
+	static const uint8_t ft[16] = {
+		[1] = EXT4_FT_FIFO, [2] = EXT4_FT_CHRDEV, [4] = EXT4_FT_DIR,
+		[6] = EXT4_FT_BLKDEV, [8] = EXT4_FT_REG_FILE,
+		[10] = EXT4_FT_SYMLINK, [12] = EXT4_FT_SOCK,
+	};
+
+	return d_type < 16 ? ft[d_type] : EXT4_FT_UNKNOWN;
+}
+
+static int
+inline_gather(void *ctx, const char *name, size_t len, uint32_t ino,
+	      unsigned int type)
+{
+	struct inline_ents *e = ctx;
+	struct inline_ent *v;
+
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		e->parent = ino;
+	if (name[0] == '.' && (len == 1 || len == 2))
+		return 0;
+	if ((v = realloc(e->v, (e->n + 1) * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	e->v = v;
+	v[e->n].ino = ino;
+	v[e->n].type = inline_ft(type);
+	v[e->n].len = (uint8_t)len;
+	memcpy(v[e->n].name, name, len);
+	e->n++;
+	return 0;
+}
+
+static int
+inline_convert_dir(struct ext4_fs *fs, struct ext4_inode *dir)
+{
+	struct inline_ents e = { NULL, 0, 0 };
+	uint64_t pos = 0;
+	size_t i;
+	int err;
+
+	err = ext4_readdir(fs, dir, &pos, inline_gather, &e);
+	if (err == 0 && e.parent == 0)
+		err = -EFSCORRUPTED;
+	if (err == 0)
+		err = inline_clear(fs, dir);
+	if (err == 0)
+		err = ext4_dir_init(fs, dir, e.parent);
+	for (i = 0; err == 0 && i < e.n; i++)
+		err = ext4_dir_add(fs, dir, e.v[i].name, e.v[i].len,
+				   e.v[i].ino, e.v[i].type);
+	free(e.v);
+	if (err == 0)
+		err = ext4_inode_store(fs, dir);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * Move an inline inode's contents to blocks; nothing for other inodes.
+ * Runs inside the caller's transaction.
+ */
+int
+ext4_inline_convert(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	if (!(inode->flags & EXT4_INLINE_DATA_FL))
+		return 0;
+	if (S_ISDIR(inode->mode))
+		return inline_convert_dir(fs, inode);
+	if (S_ISREG(inode->mode))
+		return inline_convert_file(fs, inode);
+	return -EOPNOTSUPP;
 }

@@ -23,7 +23,8 @@
  * then, all at once: on the disk they always hold the state of one commit
  * (replay makes it the latest one).  Blocks freed since the last
  * checkpoint are pinned: the allocator leaves them alone, so no data
- * lands in a block the state on the disk still uses as metadata.
+ * lands in a block the state on the disk still uses as metadata.  When
+ * they grow to half the free space, the next call checkpoints first.
  *
  * Without a journal, brackets only write the cache back when it is too
  * full, and ext4_sync() writes everything back.
@@ -388,12 +389,18 @@ ext4_trans_begin(struct ext4_fs *fs)
 
 	if (fs->read_only)
 		return -EROFS;
-	if (fs->trans_nest++ == 0 && ext4_trans_should_restart(fs) &&
-	    (err = ext4_journal_commit(fs)) < 0) {
+	if (fs->trans_nest++ > 0 || fs->jnl == NULL)
+		return 0;
+	/* Freed blocks come back at a checkpoint: do not run short. */
+	if (fs->pinned.blocks > fs->free_blocks / 2)
+		err = ext4_journal_checkpoint(fs);
+	else if (ext4_trans_should_restart(fs))
+		err = ext4_journal_commit(fs);
+	else
+		err = 0;
+	if (err < 0)
 		fs->trans_nest--;
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 /* End a bracket; returns err, or a write-back error if err was 0. */
@@ -818,6 +825,7 @@ ext4_pin_add(struct ext4_fs *fs, uint64_t start, uint64_t len)
 
 	if (fs->jnl == NULL)
 		return;
+	p->blocks += len;
 	i = pin_search(p, start);
 	if (i > 0 && p->v[i - 1].start + p->v[i - 1].len == start &&
 	    p->v[i - 1].tid == pin_tid(fs)) {
@@ -857,4 +865,5 @@ void
 ext4_pin_clear(struct ext4_fs *fs)
 {
 	fs->pinned.n = 0;
+	fs->pinned.blocks = 0;
 }

@@ -52,8 +52,6 @@ check_dir(struct ext4_fs *fs, const struct ext4_inode *dir)
 		return -ENOTDIR;
 	if (dir->freed || dir->links == 0)
 		return -ENOENT;
-	if (dir->flags & EXT4_INLINE_DATA_FL)
-		return -EOPNOTSUPP;
 	return 0;
 }
 

@@ -14,7 +14,8 @@
  * Writes go in steps of at most WRITE_STEP blocks; between steps the
  * inode (size and block count) is consistent and stored, and the
  * transaction may restart.  A truncation or hole punch that spans
- * transactions keeps the inode on the orphan list meanwhile.
+ * transactions keeps the inode on the orphan list meanwhile.  Inline
+ * files first move to blocks (inline.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -211,8 +212,6 @@ check_regular(struct ext4_fs *fs, const struct ext4_inode *inode)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
-	if (inode->flags & EXT4_INLINE_DATA_FL)
-		return -EOPNOTSUPP;
 	if (inode->freed)
 		return -ESTALE;
 	return 0;
@@ -248,6 +247,8 @@ ext4_write(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t off,
 		len = max - off;
 	if ((err = ext4_trans_begin(fs)) < 0)
 		return err;
+	if ((err = ext4_inline_convert(fs, inode)) < 0)
+		return ext4_trans_end(fs, err);
 	while (done < len) {
 		n = write_run(fs, inode, off + done,
 			      (const uint8_t *)buf + done, len - done);
@@ -366,6 +367,8 @@ ext4_truncate(struct ext4_fs *fs, struct ext4_inode *inode, uint64_t size)
 		return -EFBIG;
 	if ((err = ext4_trans_begin(fs)) < 0)
 		return err;
+	if ((err = ext4_inline_convert(fs, inode)) < 0)
+		return ext4_trans_end(fs, err);
 	return ext4_trans_end(fs, truncate_locked(fs, inode, size));
 }
 
@@ -444,6 +447,8 @@ ext4_fallocate(struct ext4_fs *fs, struct ext4_inode *inode, int mode,
 		return -EFBIG;
 	if ((err = ext4_trans_begin(fs)) < 0)
 		return err;
+	if ((err = ext4_inline_convert(fs, inode)) < 0)
+		return ext4_trans_end(fs, err);
 	if (mode & EXT4_FALLOC_PUNCH_HOLE)
 		err = punch_hole(fs, inode, off, off + len);
 	else

@@ -729,3 +729,23 @@ ext4_xattr_release(struct ext4_fs *fs, struct ext4_inode *inode)
 	ext4_brelse(fs, b);
 	return block_unref(fs, inode, refcount);
 }
+
+/*
+ * Drop the "system.data" attribute (the tail of inline data) from the
+ * inode body; inline.c calls this when the data moves to blocks.
+ */
+int
+ext4_xattr_drop_system_data(struct ext4_fs *fs, struct ext4_inode *inode)
+{
+	struct xattr_set s = { NULL, 0 };
+	int i, err;
+
+	if ((err = ibody_load(fs, inode, &s)) < 0)
+		return err;
+	if ((i = set_find(&s, EXT4_XATTR_INDEX_SYSTEM, "data", 4)) >= 0) {
+		set_remove(&s, i);
+		err = ibody_store(fs, inode, &s);
+	}
+	set_free(&s);
+	return err;
+}
