@@ -198,8 +198,10 @@ ssize_t ext4_read(struct ext4_fs *fs, struct ext4_inode *inode,
  * write.  The inode (size, blocks, and every decoded field: set mtime and
  * ctime first if wanted) is written back.  Returns the bytes written: less
  * than len only if the disk filled (or failed) part way; -ENOSPC, -EFBIG
- * (past the largest offset the block map reaches), -EOPNOTSUPP (inline
- * data) or another -errno if nothing was written.
+ * (past the largest offset the block map reaches) or another -errno if
+ * nothing was written.  An inline-data file moves to blocks first (as
+ * with ext4_truncate and ext4_fallocate; directories at their first
+ * change).
  */
 ssize_t ext4_write(struct ext4_fs *fs, struct ext4_inode *inode,
 		   uint64_t off, const void *buf, size_t len);
