@@ -272,12 +272,15 @@ ext4_journal_open(struct ext4_fs *fs)
 		return -ENOMEM;
 	if ((err = ext4_jnl_load(fs, j)) < 0)
 		goto fail;
-	if (j->jsb.s_start != 0)
+	jnl_set_features(fs, j);
+	j->tid = be32toh(j->jsb.s_sequence);
+	if (j->jsb.s_start != 0) {
 		pr_warn("ext4: %s: the journal holds transactions but the "
 			"filesystem does not need recovery: ignoring them",
 			fs->bd->name);
-	jnl_set_features(fs, j);
-	j->tid = be32toh(j->jsb.s_sequence);
+		/* Past any sequence number the ignored log may hold. */
+		j->tid += j->maxlen;
+	}
 	j->jsb.s_start = 0;
 	j->head = j->first;
 	len = j->maxlen - j->first;

@@ -441,8 +441,12 @@ ext4_journal_recover(struct ext4_fs *fs)
 				"%u blocks, %u revoked", fs->bd->name,
 				r.end_seq - r.start_seq, r.replayed,
 				r.revoked);
+		/*
+		 * Skip a sequence number: blocks of a transaction torn by
+		 * the crash carry end_seq, and must never pass for new ones.
+		 */
 		j.jsb.s_start = 0;
-		j.jsb.s_sequence = htobe32(r.end_seq);
+		j.jsb.s_sequence = htobe32(r.end_seq + 1);
 		err = ext4_jnl_write_super(fs, &j);
 	}
 	if (err == 0)
