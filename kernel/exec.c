@@ -130,6 +130,7 @@ struct binprm {
 	char *filename;	      /* as passed to execve, for AT_EXECFN */
 	struct exec_args args;
 	int depth;
+	bool secure; /* AT_SECURE: set-id program (cred_exec) */
 };
 
 static int exec_path(struct task *t, int dirfd, const char *path, int flags,
@@ -512,6 +513,8 @@ exec_flush_old(struct task *t, struct binprm *bp)
 		t->files = nf;
 	}
 	files_close_on_exec(t->files);
+	bp->secure = cred_exec(t, bp->file->inode,
+			       bp->file->path.mnt->flags & K_MS_NOSUID);
 	if (p->sighand->refcount > 1) {
 		struct sighand *sh = sighand_copy(p->sighand);
 
@@ -568,7 +571,7 @@ build_stack(struct task *t, struct binprm *bp, const struct elf_image *img)
 		{ AT_EUID, t->cred.euid },
 		{ AT_GID, t->cred.gid },
 		{ AT_EGID, t->cred.egid },
-		{ AT_SECURE, 0 },
+		{ AT_SECURE, bp->secure },
 		{ AT_RANDOM, 0 },
 		{ AT_HWCAP2, 0 },
 		{ AT_EXECFN, 0 },

@@ -213,4 +213,13 @@ cred_is_root(const struct cred *c)
 	return c->euid == 0;
 }
 
+/* Credentials (cred.c). */
+struct inode;
+/* execve past the point of no return: apply file's set-id bits unless
+ * nosuid (the mount) or no_new_privs; returns AT_SECURE. */
+bool cred_exec(struct task *t, const struct inode *inode, bool nosuid);
+/* The capability sets they amount to (bit n: capability n). */
+uint64_t cred_cap_effective(const struct cred *c);
+uint64_t cred_cap_permitted(const struct cred *c);
+
 #endif

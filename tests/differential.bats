@@ -370,3 +370,79 @@ guest_stderr() {
 @test "differential: fs_utimensat" {
 	differential fs_utimensat
 }
+
+# Credentials and permissions: these programs change users, which natively
+# only root may do; CI runs the suite as root.
+needs_host_root() {
+	[[ $(id -u) == 0 ]] || skip "needs root on the host to change users"
+}
+
+@test "differential: cred_setuid" {
+	needs_host_root
+	differential cred_setuid
+}
+
+@test "differential: cred_setreuid" {
+	needs_host_root
+	differential cred_setreuid
+}
+
+@test "differential: cred_setresuid" {
+	needs_host_root
+	differential cred_setresuid
+}
+
+@test "differential: cred_setfsuid" {
+	needs_host_root
+	differential cred_setfsuid
+}
+
+@test "differential: cred_groups" {
+	needs_host_root
+	differential cred_groups
+}
+
+@test "differential: cred_capget" {
+	needs_host_root
+	differential cred_capget
+}
+
+@test "differential: cred_threads" {
+	needs_host_root
+	differential cred_threads
+}
+
+@test "differential: cred_exec_setuid" {
+	needs_host_root
+	differential cred_exec_setuid
+}
+
+@test "differential: perm_file_access" {
+	needs_host_root
+	differential perm_file_access
+}
+
+@test "differential: perm_access_real" {
+	needs_host_root
+	differential perm_access_real
+}
+
+@test "differential: perm_sticky" {
+	needs_host_root
+	differential perm_sticky
+}
+
+@test "differential: perm_setgid_dir" {
+	needs_host_root
+	differential perm_setgid_dir
+}
+
+@test "differential: perm_chmod_chown" {
+	needs_host_root
+	differential perm_chmod_chown
+}
+
+@test "differential: perm_kill" {
+	needs_host_root
+	differential perm_kill
+}

@@ -404,6 +404,13 @@ rename_checks(struct task *t, struct target *o, struct target *n,
 	if (!nd && (r = inode_permission(t, n->dir.dentry->inode,
 					 MAY_WRITE | MAY_EXEC)) < 0)
 		return r;
+	/* A directory changing parents rewrites its "..". */
+	if (o->dir.dentry != n->dir.dentry &&
+	    ((K_ISDIR(od->inode->mode) &&
+	      (r = inode_permission(t, od->inode, MAY_WRITE)) < 0) ||
+	     (nd && (flags & RENAME_EXCHANGE_K) && K_ISDIR(nd->inode->mode) &&
+	      (r = inode_permission(t, nd->inode, MAY_WRITE)) < 0)))
+		return r;
 	if (od->mounted || (nd && nd->mounted))
 		return -EBUSY;
 	if (K_ISDIR(od->inode->mode) && is_ancestor(od, n->dir.dentry))

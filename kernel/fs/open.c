@@ -29,6 +29,26 @@ path_readonly(const struct path *p)
 	       (p->mnt->sb->flags & K_MS_RDONLY);
 }
 
+/*
+ * The mode without the set-id bits that chown, and a truncate by anyone
+ * but root, take away (Linux's ATTR_KILL_SUID/SGID): set-user-id always,
+ * set-group-id from a group executable or when the caller is outside the
+ * file's group.  Directories keep theirs.
+ */
+static uint32_t
+mode_without_privs(struct task *t, const struct inode *inode)
+{
+	uint32_t mode = inode->mode;
+
+	if (K_ISDIR(mode))
+		return mode;
+	mode &= ~(uint32_t)K_S_ISUID;
+	if ((mode & 010) ||
+	    (t->cred.fsuid != 0 && !cred_in_group(&t->cred, inode->gid)))
+		mode &= ~(uint32_t)K_S_ISGID;
+	return mode;
+}
+
 int
 vfs_setattr(struct task *t, const struct path *p, struct iattr *ia)
 {
@@ -36,6 +56,12 @@ vfs_setattr(struct task *t, const struct path *p, struct iattr *ia)
 
 	if (path_readonly(p))
 		return -EROFS;
+	if ((ia->valid & ATTR_SIZE) && !(ia->valid & ATTR_MODE) &&
+	    t->cred.fsuid != 0 && K_ISREG(inode->mode) &&
+	    mode_without_privs(t, inode) != inode->mode) {
+		ia->valid |= ATTR_MODE;
+		ia->mode = mode_without_privs(t, inode);
+	}
 	if (!inode->i_op || !inode->i_op->setattr)
 		return -EPERM;
 	ia->valid |= ATTR_CTIME;
@@ -483,30 +509,35 @@ chmod_path(struct task *t, struct path *p, uint32_t mode)
 	return vfs_setattr(t, p, &ia);
 }
 
+/*
+ * Root may give a file to anyone; its owner may only "change" the owner to
+ * itself and the group to one it is in.  Set-id bits go even for root.
+ */
 static int
 chown_path(struct task *t, struct path *p, uint32_t uid, uint32_t gid)
 {
 	struct inode *inode = p->dentry->inode;
+	const struct cred *c = &t->cred;
+	bool root = c->fsuid == 0, owner = c->fsuid == inode->uid;
 	struct iattr ia = { 0 };
 
-	if (uid != (uint32_t)-1 && uid != inode->uid) {
-		if (t->cred.fsuid != 0)
+	if (uid != (uint32_t)-1) {
+		if (!root && (!owner || uid != inode->uid))
 			return -EPERM;
 		ia.valid |= ATTR_UID;
 		ia.uid = uid;
 	}
-	if (gid != (uint32_t)-1 && gid != inode->gid) {
-		if (t->cred.fsuid != 0 &&
-		    (t->cred.fsuid != inode->uid || !cred_in_group(&t->cred, gid)))
+	if (gid != (uint32_t)-1) {
+		if (!root && (!owner || (gid != inode->gid &&
+					 !cred_in_group(c, gid))))
 			return -EPERM;
 		ia.valid |= ATTR_GID;
 		ia.gid = gid;
 	}
-	if (!K_ISDIR(inode->mode) && (inode->mode & 06000) &&
-	    (ia.valid & (ATTR_UID | ATTR_GID))) {
+	if ((ia.mode = mode_without_privs(t, inode)) != inode->mode) {
+		if (!root && !owner)
+			return -EPERM;
 		ia.valid |= ATTR_MODE;
-		ia.mode = inode->mode & ~(uint32_t)(K_S_ISUID |
-			  ((inode->mode & 010) ? K_S_ISGID : 0));
 	}
 	return ia.valid ? vfs_setattr(t, p, &ia) : 0;
 }
