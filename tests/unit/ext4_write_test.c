@@ -1746,6 +1746,89 @@ run_crash(const char *img, bool csum_v2)
 		crash_damaged(crash, 1, true, 100, "bad-block");
 }
 
+/* ---- a journal written by e2fsprogs (debugfs), replayed by us ---- */
+
+static long long
+debugfs_bmap(const char *img, const char *path, uint64_t lblk)
+{
+	char cmd[8400], out[256];
+
+	fmt(cmd, sizeof(cmd), "debugfs -R 'bmap %s %llu' %s 2>/dev/null", path,
+	    (unsigned long long)lblk, wpath(img));
+	if (run(cmd, out, sizeof(out)) != 0)
+		return -1;
+	return strtoll(out, NULL, 10);
+}
+
+
+static int
+read_block(const char *img, uint64_t blk, uint32_t bs, uint8_t *buf)
+{
+	int fd = open(wpath(img), O_RDONLY);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = pread(fd, buf, bs, (off_t)(blk * bs));
+		close(fd);
+	}
+	return n == (ssize_t)bs ? 0 : -EIO;
+}
+
+/*
+ * debugfs logs three transactions over a file's blocks (the last one
+ * revoking a block of the first); e2fsck and our mount replay copies of
+ * the image, which must end up with the same blocks.
+ */
+static void
+foreign_journal(const char *name, const char *mkfs, uint32_t bs, bool csum)
+{
+	char cmd[8400], theirs[64], ours[64];
+	uint8_t *a = malloc(bs), *b = malloc(bs);
+	long long blk;
+	struct mnt m;
+	int i;
+
+	cur_img = name;
+	fmt(cmd, sizeof(cmd), "rm -f %s; mke2fs -q -F %s -b %u %s 64M && "
+	    "head -c %u /dev/urandom >%s.data && debugfs -w -R 'write %s.data "
+	    "victim' %s 2>&1", wpath(name), mkfs, bs, wpath(name), 8 * bs,
+	    wpath(name), wpath(name), wpath(name));
+	if (run(cmd, NULL, 0) != 0 ||
+	    (blk = debugfs_bmap(name, "victim", 0)) <= 0) {
+		FAIL("cannot set up %s", name);
+		goto out;
+	}
+	fmt(cmd, sizeof(cmd), "printf 'jo %s\\njw -b %lld,%lld %s.data\\n"
+	    "jw -b %lld %s.data\\njw -r %lld\\njc\\n' | debugfs -w -f - %s "
+	    "2>&1",
+	    csum ? "-c" : "", blk, blk + 1, wpath(name), blk + 2,
+	    wpath(name), blk + 1, wpath(name));
+	if (run(cmd, NULL, 0) != 0) {
+		FAIL("debugfs could not write the journal");
+		goto out;
+	}
+	fmt(theirs, sizeof(theirs), "%s.e2fsck", name);
+	fmt(ours, sizeof(ours), "%s.ours", name);
+	copy_image(name, theirs);
+	copy_image(name, ours);
+	fmt(cmd, sizeof(cmd), "e2fsck -fy %s 2>&1", wpath(theirs));
+	if (run(cmd, NULL, 0) > 1)
+		FAIL("e2fsck could not replay debugfs's journal");
+	if (mnt_open(&m, ours, true) < 0)
+		goto out;
+	mnt_close(&m);
+	fsck_clean(ours, "foreign-replay");
+	for (i = 0; i < 3; i++) {
+		if (read_block(theirs, blk + i, bs, a) < 0 ||
+		    read_block(ours, blk + i, bs, b) < 0 ||
+		    memcmp(a, b, bs) != 0)
+			FAIL("block %lld differs after the two replays", blk + i);
+	}
+out:
+	free(a);
+	free(b);
+}
+
 /* ---- scenario: small files and directories, inline or not ---- */
 
 static void
@@ -2215,6 +2298,11 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(images) / sizeof(images[0]); i++)
 		if (only == NULL || strstr(images[i].name, only))
 			run_image(&images[i]);
+	if (only == NULL || strstr("foreign", only)) {
+		foreign_journal("foreign-v3.img", "-t ext4", 4096, true);
+		foreign_journal("foreign-1k.img", "-t ext4", 1024, true);
+		foreign_journal("foreign-ext3.img", "-t ext3", 4096, false);
+	}
 	if (getenv("EXT4_TEST_KEEP") == NULL) {
 		fmt(cmd, sizeof(cmd), "rm -rf %s", workdir);
 		if (run(cmd, NULL, 0) != 0)
