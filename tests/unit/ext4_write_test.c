@@ -9,7 +9,9 @@
  * filesystem is mounted again and compared with the model (some files
  * also through `debugfs -R dump`).  The journal scenarios copy the image
  * while it is still mounted, as a crash would leave it, and check that
- * e2fsck and the driver's own replay recover it.
+ * e2fsck and the driver's own replay recover it, that a damaged journal
+ * refuses the mount without writing, and that journals written by
+ * debugfs replay to the same blocks as e2fsck makes of them.
  *
  * EXT4_TEST_KEEP=1 keeps the temporary directory; EXT4_TEST_ONLY=SUBSTR
  * runs only the images whose name contains it; UNIT_VERBOSE=1 shows the
