@@ -13,8 +13,9 @@
  * Echo is collected during tty_input() and sent to the device in one write.
  *
  * Output is synchronous: write(2) applies the output flags (OPOST, ONLCR …)
- * and calls the driver's write op, so there is never queued output and
- * POLLOUT is always true unless VSTOP stopped the terminal.
+ * and calls the driver's write op, so there is never queued output here
+ * and POLLOUT is true unless VSTOP stopped the terminal or the driver
+ * (a pty whose master is not reading) says it has no room.
  *
  * Job control (tty_check_*), the controlling terminal (open, TIOCSCTTY,
  * TIOCNOTTY, tty_disassociate) and the ioctls live here too.  Drivers sit
@@ -752,6 +753,19 @@ tty_disassociate(struct process *p, bool on_exit)
 }
 
 void
+tty_forget(struct tty *tty)
+{
+	struct process *q;
+
+	list_for_each_entry(q, &all_processes, all_link) {
+		if (q->tty == tty)
+			q->tty = NULL;
+	}
+	tty->session = 0;
+	tty->pgrp = 0;
+}
+
+void
 tty_hangup(struct tty *tty)
 {
 	struct process *leader;
@@ -925,6 +939,16 @@ tty_read(struct tty *tty, struct uio *u, bool nonblock)
 
 /* Writing. */
 
+/* Must writers wait: output stopped, or the device has no room. */
+static bool
+tty_output_blocked(struct tty *tty)
+{
+	if (tty->stopped)
+		return true;
+	return tty->ops->write_room &&
+	       tty->ops->write_room(tty) < TTY_OBUF_SIZE;
+}
+
 /*
  * write(2) on a tty: output processing, then the device.  Bytes taken
  * from u, or -errno when none were.  May sleep (output stopped by VSTOP).
@@ -942,11 +966,12 @@ tty_write(struct tty *tty, struct uio *u, bool nonblock)
 	while (uio_left(u) > 0) {
 		if (tty->hungup)
 			return done > 0 ? (ssize_t)done : -EIO;
-		if (tty->stopped) {
+		if (tty_output_blocked(tty)) {
 			if (nonblock)
 				return done > 0 ? (ssize_t)done : -EAGAIN;
 			r = wait_event(&tty->write_wait,
-				       !tty->stopped || tty->hungup, "ttyout");
+				       !tty_output_blocked(tty) || tty->hungup,
+				       "ttyout");
 			if (r < 0)
 				return done > 0 ? (ssize_t)done : r;
 			continue;
@@ -1224,7 +1249,7 @@ tty_ioctl_job(struct tty *tty, struct file *f, unsigned int cmd, uint64_t arg)
 	}
 }
 
-static long
+long
 tty_ioctl(struct tty *tty, struct file *f, unsigned int cmd, uint64_t arg)
 {
 	int v;
@@ -1304,7 +1329,7 @@ tty_fop_poll(struct file *f, struct poll_table *pt)
 	poll_wait(pt, &tty->write_wait);
 	if (tty_poll_readable(tty))
 		mask |= K_POLLIN | K_POLLRDNORM;
-	if (!tty->stopped || tty->hungup)
+	if (!tty_output_blocked(tty) || tty->hungup)
 		mask |= K_POLLOUT | K_POLLWRNORM;
 	if (tty->hungup)
 		mask |= K_POLLHUP;
@@ -1336,8 +1361,11 @@ tty_fop_release(struct file *f)
 {
 	struct tty *tty = f->priv;
 
-	if (--tty->count == 0)
-		tty->hungup = false; /* the next open starts afresh */
+	if (--tty->count > 0)
+		return;
+	tty->hungup = false; /* the next open starts afresh */
+	if (tty->ops->close)
+		tty->ops->close(tty);
 }
 
 static int64_t

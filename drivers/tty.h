@@ -172,6 +172,17 @@ struct tty_driver_ops {
 	ssize_t (*write)(struct tty *tty, const char *buf, size_t len);
 	/* tty_input() refused bytes earlier; there is room again. */
 	void (*unthrottle)(struct tty *tty);
+	/*
+	 * Optional: bytes the device can take now.  Writers sleep on the
+	 * tty's write_wait while it is below TTY_OBUF_SIZE (what one chunk
+	 * of output can grow to); the driver wakes them when it drained.
+	 */
+	size_t (*write_room)(struct tty *tty);
+	/*
+	 * Optional: the last open file of the tty was closed.  The driver
+	 * may free the tty here; the tty layer no longer touches it.
+	 */
+	void (*close)(struct tty *tty);
 };
 
 /* Completed input, a line being edited, output staging. */
@@ -262,6 +273,15 @@ void tty_set_winsize(struct tty *tty, const struct tty_winsize *ws);
 int tty_open(struct tty *tty, struct file *f, bool noctty);
 /* The file_ops tty_open() installs. */
 extern const struct file_ops tty_file_ops;
+/*
+ * The tty ioctls (termios, window size, job control …) on tty for file f,
+ * for drivers whose files are not tty files (the pty master passes the
+ * termios ioctls on to its slave).  -ENOTTY for unknown commands.
+ */
+long tty_ioctl(struct tty *tty, struct file *f, unsigned int cmd,
+	       uint64_t arg);
+/* No process keeps tty as its controlling terminal (the tty goes away). */
+void tty_forget(struct tty *tty);
 
 /*
  * Job control, for the current task: 0 if it may go on, -ERESTARTSYS after
@@ -281,6 +301,12 @@ int tty_check_change(struct tty *tty);
  * leader exits.
  */
 void tty_disassociate(struct process *p, bool on_exit);
+
+/*
+ * Pseudo-terminals (pty.c): /dev/ptmx and the slaves on devpts.  Register
+ * the devices after devtmpfs_init() and devpts_init().
+ */
+int pty_init(void);
 
 /* The console (console.c): /dev/console, /dev/tty, /dev/tty0. */
 

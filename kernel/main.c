@@ -16,11 +16,13 @@
 #include "drivers/mem.h"
 #include "drivers/tty.h"
 #include "errno.h"
+#include "fs/devpts.h"
 #include "fs/devtmpfs.h"
 #include "fs/ext4/ext4_vfs.h"
 #include "fs/fdtable.h"
 #include "fs/mount.h"
 #include "fs/namei.h"
+#include "fs/sysfs.h"
 #include "fs/tmpfs.h"
 #include "host/host.h"
 #include "hostfs/hostfs.h"
@@ -236,6 +238,9 @@ drivers_init(void)
 	mem_devices_init();
 	if ((r = console_init()) < 0)
 		boot_fail("console: %s%s", "", r);
+	sysfs_init();
+	if ((r = devpts_init()) < 0 || (r = pty_init()) < 0)
+		boot_fail("pty: %s%s", "", r);
 }
 
 int

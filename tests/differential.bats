@@ -446,3 +446,7 @@ needs_host_root() {
 	needs_host_root
 	differential perm_kill
 }
+
+@test "differential: pty_basic" {
+	differential pty_basic
+}
