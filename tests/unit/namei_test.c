@@ -21,6 +21,7 @@
 #include "kernel/fs/namei.c"
 #include "kernel/fs/perm.c"
 #include "kernel/fs/super.c"
+#include "kernel/fs/simple_xattr.c"
 #include "kernel/fs/tmpfs.c"
 
 /* Stand-ins for the rest of the kernel. */

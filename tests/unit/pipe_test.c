@@ -59,6 +59,33 @@ inode_put(struct inode *inode)
 	free(inode);
 }
 
+struct inode *
+inode_get(struct inode *inode)
+{
+	inode->refcount++;
+	return inode;
+}
+
+/* Pipes get a place on pipefs: a dentry only they refer to. */
+struct dentry *
+dentry_alloc(struct dentry *parent, const char *name, size_t len)
+{
+	struct dentry *d = calloc(1, sizeof(*d));
+
+	d->refcount = 1;
+	return d;
+}
+
+static void
+dentry_drop(struct dentry *d)
+{
+	if (d && --d->refcount == 0) {
+		if (d->inode)
+			inode_put(d->inode);
+		free(d);
+	}
+}
+
 struct file *
 file_alloc(struct inode *inode, const struct file_ops *ops, unsigned int flags)
 {
@@ -79,6 +106,7 @@ file_put(struct file *f)
 		return;
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	dentry_drop(f->path.dentry);
 	inode_put(f->inode);
 	free(f);
 }
@@ -196,7 +224,7 @@ test_basic(void)
 	CHECK_EQ(pipe_create(current, 0, &r, &w), 0);
 	CHECK_EQ(r->inode, w->inode);
 	CHECK_EQ(r->inode->mode, K_S_IFIFO | 0600);
-	CHECK_EQ(r->inode->refcount, 2);
+	CHECK_EQ(r->inode->refcount, 4); /* two files, two pipefs dentries */
 	CHECK_EQ(pl(r), 0);
 	CHECK_EQ(pl(w), K_POLLOUT | K_POLLWRNORM);
 	CHECK_EQ(wr(w, "hello", 5), 5);

@@ -11,6 +11,7 @@
 
 #include "unit.h"
 
+#include "kernel/fs/simple_xattr.c"
 #include "kernel/fs/tmpfs.c"
 #include "kernel/fs/devtmpfs.c"
 
