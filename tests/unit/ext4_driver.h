@@ -29,6 +29,7 @@
 #include "fs/ext4/orphan.c"
 #include "fs/ext4/xattr.c"
 #include "fs/ext4/journal.c"
+#include "fs/ext4/pin.c"
 #include "fs/ext4/recovery.c"
 
 #endif

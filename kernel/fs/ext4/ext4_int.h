@@ -72,9 +72,9 @@ int ext4_cache_writeback(struct ext4_fs *fs);
 void ext4_cache_drop_clean(struct ext4_fs *fs);
 
 /*
- * Blocks freed since the last checkpoint (journal.c): the allocator does
- * not hand them out again before then, so that the state on the disk
- * without replay and the state after replay both stay consistent.
+ * Blocks freed since the last checkpoint (pin.c): the allocator does not
+ * hand them out again before then, so that the state on the disk without
+ * replay and the state after replay both stay consistent.
  */
 struct ext4_pin {
 	uint64_t start, len;
@@ -502,6 +502,7 @@ int ext4_journal_commit(struct ext4_fs *fs);
 int ext4_journal_checkpoint(struct ext4_fs *fs);
 int ext4_journal_recover(struct ext4_fs *fs);
 bool ext4_journal_needs_recovery(struct ext4_fs *fs);
+/* pin.c */
 void ext4_pin_add(struct ext4_fs *fs, uint64_t start, uint64_t len);
 bool ext4_pin_overlaps(struct ext4_fs *fs, uint64_t start, uint64_t len,
 		       bool all, uint64_t *next);
