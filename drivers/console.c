@@ -218,19 +218,18 @@ static const struct file_ops devtty_fops = { .open = devtty_open };
 struct file *
 console_open_initial(void)
 {
-	struct super_block *dev = devtmpfs_super();
-	struct inode *node = NULL;
+	struct path node;
 	struct file *f;
 
-	/* The /dev/console node, so fstat and /proc see a real device. */
-	if (dev && dev->root->inode->i_op->lookup(dev->root->inode, "console",
-						  7, &node) < 0)
-		node = NULL;
-	f = file_alloc(node, &console_fops, O_RDWR);
-	if (node)
-		inode_put(node);
-	if (f == NULL)
+	/* The /dev/console node, so fstat, fchmod and /proc see a device. */
+	if (devtmpfs_path("console", &node) < 0)
 		return NULL;
+	f = file_alloc(node.dentry->inode, &console_fops, O_RDWR);
+	if (f == NULL) {
+		path_put(&node);
+		return NULL;
+	}
+	f->path = node;
 	if (console_open(NULL, f) < 0) {
 		file_put(f);
 		return NULL;

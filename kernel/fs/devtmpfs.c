@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fs/devtmpfs.h"
+#include "fs/namei.h"
 #include "fs/tmpfs.h"
 #include "fs/vfs.h"
 #include "printk.h"
@@ -50,6 +51,37 @@ struct super_block *
 devtmpfs_super(void)
 {
 	return devtmpfs_sb;
+}
+
+/*
+ * The kernel's own view of devtmpfs, mounted nowhere: files the kernel
+ * opens before /dev is mounted (init's console) still have a place.
+ */
+static struct mount devtmpfs_internal;
+
+int
+devtmpfs_path(const char *name, struct path *out)
+{
+	struct dentry *root = devtmpfs_sb ? devtmpfs_sb->root : NULL;
+	struct path dir;
+	int r;
+
+	if (!root)
+		return -ENODEV;
+	if (!devtmpfs_internal.sb) {
+		devtmpfs_internal.sb = devtmpfs_sb;
+		devtmpfs_internal.root = root;
+		devtmpfs_internal.parent = &devtmpfs_internal;
+		devtmpfs_internal.refcount = 1;
+		list_init(&devtmpfs_internal.link);
+	}
+	dir.mnt = &devtmpfs_internal;
+	dir.dentry = root;
+	if ((r = lookup_one(&dir, name, strlen(name), &out->dentry)) < 0)
+		return r;
+	out->mnt = &devtmpfs_internal;
+	devtmpfs_internal.refcount++;
+	return 0;
 }
 
 /* Nodes the kernel makes belong to root, whoever is running. */

@@ -33,4 +33,8 @@ int devtmpfs_create_node(const char *name, uint32_t mode, uint64_t rdev);
 /* The shared instance (no new reference), or NULL before init. */
 struct super_block *devtmpfs_super(void);
 
+/* A node's place in the kernel's own view of devtmpfs (a new reference). */
+struct path;
+int devtmpfs_path(const char *name, struct path *out);
+
 #endif
