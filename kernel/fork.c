@@ -78,6 +78,7 @@ new_process(struct task *t, struct task *child, uint64_t flags,
 	pid_get(p->pgid);
 	pid_get(p->sid);
 	p->tty = t->proc->tty;
+	p->nice = t->proc->nice;
 	p->exit_signal = exit_signal;
 	if (flags & CLONE_SIGHAND) {
 		p->sighand = t->proc->sighand;

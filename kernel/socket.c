@@ -5,6 +5,7 @@
  * The first use of each family is logged, so a user sees what was needed.
  */
 #include "errno.h"
+#include "fs/fdtable.h"
 #include "printk.h"
 #include "syscalls.h"
 #include "task.h"
@@ -36,4 +37,40 @@ sys_socketpair(struct task *t, const uint64_t a[6])
 {
 	note_family(t, (int)a[0]);
 	return -EAFNOSUPPORT;
+}
+
+/* Socket calls on an fd: none of ours is a socket yet. */
+static long
+not_a_socket(struct task *t, int fd)
+{
+	struct file *f = fd_get(t, fd);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return -ENOTSOCK;
+}
+
+long
+sys_getpeername(struct task *t, const uint64_t a[6])
+{
+	return not_a_socket(t, (int)a[0]);
+}
+
+long
+sys_getsockname(struct task *t, const uint64_t a[6])
+{
+	return not_a_socket(t, (int)a[0]);
+}
+
+long
+sys_getsockopt(struct task *t, const uint64_t a[6])
+{
+	return not_a_socket(t, (int)a[0]);
+}
+
+long
+sys_setsockopt(struct task *t, const uint64_t a[6])
+{
+	return not_a_socket(t, (int)a[0]);
 }

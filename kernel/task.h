@@ -143,6 +143,7 @@ struct process {
 	int64_t utime_total, stime_total; /* of exited threads */
 	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
 	uint32_t exit_uid;		  /* for SIGCHLD/waitid after exit */
+	int nice;			  /* -20 … 19, inherited at fork */
 	char exit_comm[16];		  /* last thread's comm, for /proc */
 	uint64_t rlim_nofile;		  /* RLIMIT_NOFILE soft limit; 0: default */
 	uint64_t limits[16][2];		  /* rlimits (cur, max), once set */

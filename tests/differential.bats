@@ -450,3 +450,7 @@ needs_host_root() {
 @test "differential: pty_basic" {
 	differential pty_basic
 }
+
+@test "differential: proc_priority" {
+	differential proc_priority
+}
