@@ -524,6 +524,7 @@ exec_flush_old(struct task *t, struct binprm *bp)
 		p->sighand = sh;
 	}
 	sighand_exec(p->sighand);
+	posix_timers_exit(p);
 	t->altstack.sp = 0;
 	t->altstack.size = 0;
 	t->altstack.flags = 2;

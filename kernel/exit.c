@@ -140,6 +140,8 @@ process_exit(struct process *p)
 
 	p->state = PROC_ZOMBIE;
 	itimers_stop(p);
+	posix_timers_exit(p);
+	wake_up(&p->pidfd_wait);
 	if (p == init_process)
 		init_died(p->exit_status);
 	if (p->pid == p->sid)

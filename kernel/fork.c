@@ -13,6 +13,7 @@
 #include "errno.h"
 #include "fs/fdtable.h"
 #include "mm/mm.h"
+#include "pidfd.h"
 #include "printk.h"
 #include "syscalls.h"
 #include "task.h"
@@ -36,6 +37,7 @@
 #define CLONE_UNTRACED 0x00800000
 #define CLONE_CHILD_SETTID 0x01000000
 #define CSIGNAL 0xff
+#define RLIMIT_NPROC_K 6
 
 struct clone_args_k {
 	uint64_t flags;
@@ -55,6 +57,8 @@ check_flags(uint64_t flags)
 	if ((flags & CLONE_VM) && !(flags & CLONE_THREAD) &&
 	    !(flags & CLONE_VFORK))
 		return -EINVAL; /* shared-VM processes: not supported yet */
+	if ((flags & CLONE_PIDFD) && (flags & (CLONE_THREAD | CLONE_DETACHED)))
+		return -EINVAL; /* no thread pidfds (PIDFD_THREAD) yet */
 	return 0;
 }
 
@@ -80,6 +84,9 @@ new_process(struct task *t, struct task *child, uint64_t flags,
 	p->tty = t->proc->tty;
 	p->nice = t->proc->nice;
 	p->exit_signal = exit_signal;
+	memcpy(p->limits, t->proc->limits, sizeof(p->limits));
+	p->limits_set = t->proc->limits_set;
+	p->rlim_nofile = t->proc->rlim_nofile;
 	if (flags & CLONE_SIGHAND) {
 		p->sighand = t->proc->sighand;
 		p->sighand->refcount++;
@@ -152,6 +159,47 @@ set_child_regs(struct task *t, struct task *child, uint64_t flags,
 		r->fs_base = tls;
 }
 
+/*
+ * RLIMIT_NPROC: the tasks (threads, and zombies not yet reaped) of the
+ * caller's real uid may not reach the soft limit, unless that uid is root
+ * or the caller has privilege (euid 0 stands for CAP_SYS_RESOURCE).
+ */
+static int
+check_nproc(struct task *t)
+{
+	uint64_t limit = process_rlimit(t->proc, RLIMIT_NPROC_K), n = 0;
+	uint32_t uid = t->cred.uid;
+	struct process *p;
+	struct task *o;
+
+	if (uid == 0 || t->cred.euid == 0)
+		return 0;
+	list_for_each_entry(p, &all_processes, all_link) {
+		if (p->state == PROC_ZOMBIE) {
+			n += p->exit_uid == uid;
+			continue;
+		}
+		list_for_each_entry(o, &p->threads, thread_link)
+			n += o->cred.uid == uid;
+	}
+	return n >= limit ? -EAGAIN : 0;
+}
+
+/* CLONE_PIDFD: a pidfd for the child, its number stored at where. */
+static int
+clone_pidfd(struct task *t, struct task *child, uint64_t where)
+{
+	int fd = pidfd_install(t, child->proc, 0);
+
+	if (fd < 0)
+		return fd;
+	if (copy_to_user(t, UADDR(where), &fd, sizeof(fd)) < 0) {
+		fd_close(t, fd);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 /* May sleep (vfork).  Returns the child's tid in the parent. */
 static long
 do_clone(struct task *t, const struct clone_args_k *ca)
@@ -162,7 +210,7 @@ do_clone(struct task *t, const struct clone_args_k *ca)
 	unsigned int hflags = 0;
 	int tid, r;
 
-	if ((r = check_flags(flags)) < 0)
+	if ((r = check_flags(flags)) < 0 || (r = check_nproc(t)) < 0)
 		return r;
 	if ((child = task_alloc()) == NULL)
 		return -ENOMEM;
@@ -194,6 +242,11 @@ do_clone(struct task *t, const struct clone_args_k *ca)
 	    copy_to_user(t, UADDR(ca->parent_tid), &tid, sizeof(tid)) < 0) {
 		abandon_child(child, !thread);
 		return -EFAULT;
+	}
+	if ((flags & CLONE_PIDFD) &&
+	    (r = clone_pidfd(t, child, ca->pidfd)) < 0) {
+		abandon_child(child, !thread);
+		return r;
 	}
 	if (flags & CLONE_CHILD_SETTID)
 		copy_to_user(child, UADDR(ca->child_tid), &tid, sizeof(tid));
@@ -242,6 +295,7 @@ sys_clone(struct task *t, const uint64_t a[6])
 		.flags = a[0] & ~(uint64_t)CSIGNAL,
 		.exit_signal = a[0] & CSIGNAL,
 		.stack = a[1],
+		.pidfd = a[2], /* CLONE_PIDFD stores the pidfd there */
 		.parent_tid = a[2],
 		.child_tid = a[3],
 		.tls = a[4],
@@ -249,6 +303,8 @@ sys_clone(struct task *t, const uint64_t a[6])
 
 	if (ca.exit_signal > 64)
 		return -EINVAL;
+	if ((ca.flags & CLONE_PIDFD) && (ca.flags & CLONE_PARENT_SETTID))
+		return -EINVAL; /* they would share the word */
 	return do_clone(t, &ca);
 }
 
@@ -263,6 +319,9 @@ sys_clone3(struct task *t, const uint64_t a[6])
 	if (copy_from_user(t, &ca, UADDR(a[0]), sizeof(ca)) < 0)
 		return -EFAULT;
 	if (ca.exit_signal > 64 || (ca.flags & CSIGNAL))
+		return -EINVAL;
+	if ((ca.flags & CLONE_PIDFD) && (ca.flags & CLONE_PARENT_SETTID) &&
+	    ca.pidfd == ca.parent_tid)
 		return -EINVAL;
 	if (ca.stack)
 		ca.stack += ca.stack_size;

@@ -117,6 +117,16 @@ void
 waiter_add(struct wait_queue *wq, struct waiter *w, struct task *t)
 {
 	w->task = t;
+	w->func = NULL;
+	list_add_tail(&w->link, &wq->waiters);
+}
+
+void
+waiter_add_func(struct wait_queue *wq, struct waiter *w,
+		void (*func)(struct waiter *w, unsigned int key))
+{
+	w->task = NULL;
+	w->func = func;
 	list_add_tail(&w->link, &wq->waiters);
 }
 
@@ -127,12 +137,30 @@ waiter_del(struct waiter *w)
 }
 
 void
+wake_up_poll(struct wait_queue *wq, unsigned int key)
+{
+	struct waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, &wq->waiters, link) {
+		if (w->func)
+			w->func(w, key);
+		else
+			wake_up_task(w->task);
+	}
+}
+
+void
 wake_up(struct wait_queue *wq)
 {
-	struct waiter *w;
+	wake_up_poll(wq, 0);
+}
 
-	list_for_each_entry(w, &wq->waiters, link)
-		wake_up_task(w->task);
+void
+wake_up_pollfree(struct wait_queue *wq)
+{
+	wake_up(wq);
+	while (!list_empty(&wq->waiters))
+		list_del(wq->waiters.next);
 }
 
 static void

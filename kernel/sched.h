@@ -26,10 +26,16 @@ struct wait_queue {
 
 #define WAIT_QUEUE_INIT(name) { LIST_INIT((name).waiters) }
 
-/* One task's place on one wait queue. */
+/*
+ * One task's place on one wait queue.  A waiter with a func is a callback
+ * instead (epoll's interest in a file): wake_up calls it on the waker's
+ * stack, so it must not sleep.  key is the wakeup's K_POLL* events, or 0
+ * when the waker does not say (any change).
+ */
 struct waiter {
 	struct list link;
 	struct task *task;
+	void (*func)(struct waiter *w, unsigned int key);
 };
 
 struct timer {
@@ -54,9 +60,22 @@ void schedule(void);
 void wake_up_task(struct task *t);
 /* Wake every task waiting on wq. */
 void wake_up(struct wait_queue *wq);
+/*
+ * The same, saying which poll events (K_POLL*) may have become ready, so
+ * that callbacks watching only others can ignore it.  Tasks always wake.
+ */
+void wake_up_poll(struct wait_queue *wq, unsigned int key);
 
 void waiter_add(struct wait_queue *wq, struct waiter *w, struct task *t);
+/* Add a callback waiter: wake_up(wq) calls func(w, key). */
+void waiter_add_func(struct wait_queue *wq, struct waiter *w,
+		     void (*func)(struct waiter *w, unsigned int key));
 void waiter_del(struct waiter *w);
+/*
+ * wq is about to be freed with its owner: wake every waiter and unlink it,
+ * so that a later waiter_del of it is harmless (Linux's POLLFREE).
+ */
+void wake_up_pollfree(struct wait_queue *wq);
 
 /*
  * Sleep once on wq, interruptibly, until woken, a signal arrives, or the

@@ -270,6 +270,7 @@ send_signal_task(struct task *t, int sig, const struct ksiginfo *info)
 		return 0;
 	if ((r = enqueue(&t->pending, sig, info)) < 0)
 		return r;
+	wake_up(&p->signalfd_wait);
 	if (!task_blocks(t, sig))
 		signal_wake(t, sig == SIGKILL);
 	return 0;
@@ -291,6 +292,7 @@ send_signal_process(struct process *p, int sig, const struct ksiginfo *info)
 		return 0;
 	if ((r = enqueue(&p->shared_pending, sig, info)) < 0)
 		return r;
+	wake_up(&p->signalfd_wait);
 	list_for_each_entry(t, &p->threads, thread_link) {
 		if (sig == SIGKILL) {
 			signal_wake(t, true);
@@ -367,6 +369,8 @@ signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info)
 		list_for_each_entry(q, &pend->queue, link) {
 			if (q->info.signo != sig)
 				continue;
+			if (q->info.code == K_SI_TIMER)
+				posix_timer_dequeued(t, &q->info);
 			if (info)
 				*info = q->info;
 			list_del(&q->link);

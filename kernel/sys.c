@@ -320,6 +320,12 @@ proc_limits(struct process *p)
 	return (struct rlimit_k *)p->limits;
 }
 
+uint64_t
+process_rlimit(struct process *p, unsigned int res)
+{
+	return res < RLIM_NLIMITS ? proc_limits(p)[res].cur : RLIM_INFINITY_K;
+}
+
 static long
 do_prlimit(struct task *t, int pid, unsigned int res, uaddr_t unew,
 	   uaddr_t uold)

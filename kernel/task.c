@@ -130,6 +130,9 @@ process_alloc(void)
 	wait_queue_init(&p->child_wait);
 	wait_queue_init(&p->vfork_wait);
 	wait_queue_init(&p->thread_exit_wait);
+	wait_queue_init(&p->signalfd_wait);
+	wait_queue_init(&p->pidfd_wait);
+	list_init(&p->posix_timers);
 	p->exit_signal = 17; /* SIGCHLD */
 	p->start_time = ktime_now();
 	return p;
@@ -139,6 +142,9 @@ void
 process_free(struct process *p)
 {
 	sigpending_flush(&p->shared_pending);
+	/* Pollers (epoll items, poll) may still be queued on these. */
+	wake_up_pollfree(&p->signalfd_wait);
+	wake_up_pollfree(&p->pidfd_wait);
 	free(p);
 }
 

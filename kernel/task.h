@@ -136,9 +136,13 @@ struct process {
 	struct wait_queue vfork_wait;
 	struct wait_queue child_wait; /* parent's wait4 sleeps here */
 	struct wait_queue thread_exit_wait; /* execve waits for the others */
+	struct wait_queue signalfd_wait; /* a signal became pending (signalfd) */
+	struct wait_queue pidfd_wait;	 /* it became a zombie (pidfd poll) */
 
 	struct tty *tty;       /* controlling terminal, if any */
 	struct itimer itimers[3]; /* ITIMER_REAL, _VIRTUAL, _PROF */
+	struct list posix_timers; /* timer_create's (posix_timers.c) */
+	int next_timer_id;	  /* the id the next one gets */
 	int64_t start_time;    /* monotonic ns */
 	int64_t utime_total, stime_total; /* of exited threads */
 	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
@@ -192,6 +196,12 @@ void futex_exit_robust_list(struct task *t);
 
 /* Disarm a process's interval timers (exit). */
 void itimers_stop(struct process *p);
+/* Delete a process's POSIX timers (exit, execve). */
+void posix_timers_exit(struct process *p);
+/* The soft limit of resource res (RLIMIT_*) of p (sys.c). */
+uint64_t process_rlimit(struct process *p, unsigned int res);
+/* signal_dequeue took an SI_TIMER signal for t: count its overruns. */
+void posix_timer_dequeued(struct task *t, struct ksiginfo *info);
 
 /* Tell the parent about a change (CLD_* code): SIGCHLD and wait4 wakeup. */
 void process_notify_parent(struct process *p, int code, int sig);

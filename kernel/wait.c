@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "pidfd.h"
 #include "printk.h"
 #include "syscalls.h"
 #include "task.h"
@@ -171,6 +172,7 @@ sys_waitid(struct task *t, const uint64_t a[6])
 	uaddr_t infop = UADDR(a[2]), rusage = UADDR(a[4]);
 	struct wait_result res = { 0 };
 	struct ksiginfo info;
+	bool nonblock = false;
 	int r;
 
 	if (options & ~(WNOHANG_K | WEXITED_K | WUNTRACED_K | WCONTINUED_K |
@@ -178,12 +180,22 @@ sys_waitid(struct task *t, const uint64_t a[6])
 		return -EINVAL;
 	if (!(options & (WEXITED_K | WUNTRACED_K | WCONTINUED_K)))
 		return -EINVAL;
-	if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+	if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID &&
+	    idtype != P_PIDFD)
 		return -EINVAL;
 	if ((idtype == P_PID && id <= 0) || id < 0)
 		return -EINVAL;
-	if ((r = do_wait(t, idtype, id, options, &res)) < 0)
+	if (idtype == P_PIDFD) {
+		if ((r = pidfd_wait_target(t, id, &id, &nonblock)) < 0)
+			return r;
+		idtype = P_PID;
+	}
+	r = do_wait(t, idtype, id, options | (nonblock ? WNOHANG_K : 0), &res);
+	if (r < 0)
 		return r;
+	/* A non-blocking pidfd's child still running: EAGAIN, not 0. */
+	if (nonblock && res.pid == 0 && !(options & WNOHANG_K))
+		return -EAGAIN;
 	memset(&info, 0, sizeof(info));
 	if (res.pid > 0) {
 		info.signo = 17;

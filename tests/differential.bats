@@ -454,3 +454,39 @@ needs_host_root() {
 @test "differential: proc_priority" {
 	differential proc_priority
 }
+
+@test "differential: ev_eventfd" {
+	differential ev_eventfd
+}
+
+@test "differential: ev_timerfd" {
+	differential ev_timerfd
+}
+
+@test "differential: ev_signalfd" {
+	differential ev_signalfd
+}
+
+@test "differential: ev_epoll_pipe" {
+	differential ev_epoll_pipe
+}
+
+@test "differential: ev_epoll_et" {
+	differential ev_epoll_et
+}
+
+@test "differential: ev_pidfd" {
+	differential ev_pidfd
+}
+
+@test "differential: time_posix_timer" {
+	differential time_posix_timer
+}
+
+@test "differential: time_rusage" {
+	differential time_rusage
+}
+
+@test "differential: ev_rlimit_nproc" {
+	differential ev_rlimit_nproc
+}

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "fs/epoll.h"
 #include "fs/vfs.h"
 #include "task.h"
 
@@ -34,6 +35,7 @@ file_put(struct file *f)
 {
 	if (!f || --f->refcount > 0)
 		return;
+	eventpoll_release_file(f); /* before release frees its queues */
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.mnt)

@@ -23,7 +23,9 @@ struct poll_entry {
 	struct poll_entry *next;
 };
 
-struct poll_table {
+/* poll and select's table: the task and its places on wait queues. */
+struct poll_list {
+	struct poll_table pt;
 	struct task *t;
 	struct poll_entry *entries;
 };
@@ -31,22 +33,30 @@ struct poll_table {
 void
 poll_wait(struct poll_table *pt, struct wait_queue *wq)
 {
-	struct poll_entry *e;
-
-	if (!pt || (e = malloc(sizeof(*e))) == NULL)
-		return;
-	waiter_add(wq, &e->w, pt->t);
-	e->next = pt->entries;
-	pt->entries = e;
+	if (pt && pt->qproc)
+		pt->qproc(pt, wq);
 }
 
 static void
-poll_table_free(struct poll_table *pt)
+poll_queue_task(struct poll_table *pt, struct wait_queue *wq)
 {
-	while (pt->entries) {
-		struct poll_entry *e = pt->entries;
+	struct poll_list *pl = container_of(pt, struct poll_list, pt);
+	struct poll_entry *e;
 
-		pt->entries = e->next;
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return;
+	waiter_add(wq, &e->w, pl->t);
+	e->next = pl->entries;
+	pl->entries = e;
+}
+
+static void
+poll_list_free(struct poll_list *pl)
+{
+	while (pl->entries) {
+		struct poll_entry *e = pl->entries;
+
+		pl->entries = e->next;
 		waiter_del(&e->w);
 		free(e);
 	}
@@ -105,10 +115,10 @@ poll_wait_loop(struct task *t, int (*scan)(struct task *, void *,
 					   struct poll_table *),
 	       void *arg, int64_t deadline)
 {
-	struct poll_table pt = { .t = t };
+	struct poll_list pl = { { poll_queue_task }, t, NULL };
 	int ready, r;
 
-	ready = scan(t, arg, &pt);
+	ready = scan(t, arg, &pl.pt);
 	while (ready == 0 && deadline != 0) {
 		r = sleep_on(NULL, deadline, "poll");
 		if (r == -ERESTARTSYS) {
@@ -119,7 +129,7 @@ poll_wait_loop(struct task *t, int (*scan)(struct task *, void *,
 		if (r == -ETIMEDOUT)
 			break;
 	}
-	poll_table_free(&pt);
+	poll_list_free(&pl);
 	return ready;
 }
 

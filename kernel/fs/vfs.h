@@ -320,6 +320,8 @@ struct file {
 	unsigned int flags;	/* O_ACCMODE | O_APPEND | O_NONBLOCK … */
 	uint64_t pos;
 	void *priv;		/* the driver's */
+	struct list ep_links;	/* epoll items watching it (epoll.c); may
+				 * be all zero: none */
 };
 
 #define FMODE_READ(f) (((f)->flags & 3) != 1) /* O_RDONLY or O_RDWR */

@@ -55,6 +55,11 @@ host_clock(int clockid)
 	return 1000000000;
 }
 
+void
+eventpoll_release_file(struct file *f)
+{
+}
+
 int
 host_memfd_create(const char *name)
 {
