@@ -2,8 +2,8 @@
  * epoll beyond level-triggered pipes: EPOLLET edges (a new write is a new
  * edge even while data is left), EPOLLONESHOT and re-arming with
  * EPOLL_CTL_MOD, EPOLLRDHUP on a pipe, epoll inside epoll (and the loop
- * check), poll() on an epoll fd, and watching eventfd, timerfd and
- * signalfd files.
+ * check), poll() on an epoll fd, and watching eventfd, timerfd,
+ * signalfd and terminal files.
  */
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <termios.h>
 
 #include "guest.h"
 
@@ -180,6 +181,39 @@ timers_and_signals(void)
 	OK(close(ep));
 }
 
+/* A terminal: a pty's master and slave. */
+static void
+terminal(void)
+{
+	int ep = OK(epoll_create1(0)), m = OK(posix_openpt(O_RDWR | O_NOCTTY));
+	struct epoll_event ev;
+	struct termios tio;
+	char buf[16];
+	int s;
+
+	OK(grantpt(m));
+	OK(unlockpt(m));
+	s = OK(open(ptsname(m), O_RDWR | O_NOCTTY));
+	OK(tcgetattr(s, &tio));
+	tio.c_lflag &= ~(tcflag_t)ECHO;
+	OK(tcsetattr(s, TCSANOW, &tio));
+	add(ep, m, EPOLLIN, 10);
+	add(ep, s, EPOLLIN | EPOLLET, 11);
+	CHECK(ready(ep, &ev) == 0, "a quiet pty: nothing ready");
+	OK(write(s, "hi", 2));
+	CHECK(OK(epoll_wait(ep, &ev, 1, 5000)) == 1 && ev.data.u64 == 10 &&
+		      ev.events == EPOLLIN,
+	      "output on the slave makes the master readable");
+	OK(read(m, buf, sizeof(buf)));
+	OK(write(m, "x\n", 2));
+	CHECK(OK(epoll_wait(ep, &ev, 1, 5000)) == 1 && ev.data.u64 == 11,
+	      "a line typed on the master makes the slave readable");
+	CHECK(ready(ep, &ev) == 0, "edge-triggered: once");
+	OK(close(s));
+	OK(close(m));
+	OK(close(ep));
+}
+
 int
 main(void)
 {
@@ -188,5 +222,6 @@ main(void)
 	nested();
 	eventfds();
 	timers_and_signals();
+	terminal();
 	return 0;
 }
