@@ -123,6 +123,14 @@ init_special_inode(struct inode *inode, uint32_t mode, uint64_t rdev)
 	inode->rdev = rdev;
 }
 
+/* devtmpfs_path() walks through the dcache, which this test leaves out. */
+int
+lookup_one(struct path *dir, const char *name, size_t len,
+	   struct dentry **out)
+{
+	return -ENOENT;
+}
+
 void
 register_filesystem(struct fs_type *type)
 {
