@@ -89,7 +89,8 @@ simple_xattr_set(struct simple_xattrs *x, const char *name, const void *value,
 		return -ENOMEM;
 	}
 	a->size = size;
-	memcpy(a->value, value, size);
+	if (size)	/* an empty value may come as NULL */
+		memcpy(a->value, value, size);
 	if (old) {
 		list_add(&a->link, &old->link); /* keep the listing order */
 		xattr_free(x, old);
