@@ -31,5 +31,7 @@ done
 echo BENCH-END
 [ -n "${BENCH_NATIVE:-}" ] && exit 0
 sync
-mount -o remount,ro / || echo "FAIL disk: remount read-only: exit status $?"
+# (Two arguments: with one, busybox looks / up in /etc/mtab, and /proc is
+# not mounted.)
+mount -o remount,ro /dev/root / || echo "FAIL disk: remount read-only: exit status $?"
 poweroff -f
