@@ -80,8 +80,7 @@ tty_init(struct tty *tty, const char *name, const struct tty_driver_ops *ops,
 			       K_ECHOCTL | K_ECHOKE | K_IEXTEN;
 	memcpy(tty->termios.c_cc, tty_std_cc, sizeof(tty_std_cc));
 	tty->termios.c_ispeed = tty->termios.c_ospeed = 38400;
-	tty->winsize.ws_row = 24;
-	tty->winsize.ws_col = 80;
+	/* The window size starts 0x0, as on Linux, until someone sets it. */
 	wait_queue_init(&tty->read_wait);
 	wait_queue_init(&tty->write_wait);
 }
