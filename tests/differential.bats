@@ -371,6 +371,10 @@ guest_stderr() {
 	differential fs_utimensat
 }
 
+@test "differential: fs_copy_file_range" {
+	differential fs_copy_file_range
+}
+
 # Credentials and permissions: these programs change users, which natively
 # only root may do; CI runs the suite as root.
 needs_host_root() {

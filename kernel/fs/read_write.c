@@ -1,8 +1,8 @@
 /*
  * Moving data: read, write and their vector and positioned forms, lseek,
- * and sendfile.  Blocking policy belongs to each file's ops; here are the
- * checks common to all (access mode, EISDIR, ESPIPE, counts) and the one
- * loop that splits a vector into calls.
+ * sendfile and copy_file_range.  Blocking policy belongs to each file's
+ * ops; here are the checks common to all (access mode, EISDIR, ESPIPE,
+ * counts) and the one loop that splits a vector into calls.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -204,71 +204,158 @@ sys_lseek(struct task *t, const uint64_t a[6])
 	return r;
 }
 
-/* sendfile: through a kernel buffer, from a seekable input. */
-long
-sys_sendfile(struct task *t, const uint64_t a[6])
+/*
+ * Copy up to count bytes from in at *ipos to out at *opos through a kernel
+ * buffer, advancing both positions by what reached out.  Returns the bytes
+ * copied, or an error if nothing was.
+ */
+static long
+copy_through_buffer(struct file *in, uint64_t *ipos, struct file *out,
+		    uint64_t *opos, size_t count)
 {
-	struct file *out = fd_get(t, (int)a[0]), *in = fd_get(t, (int)a[1]);
-	uaddr_t uoff = UADDR(a[2]);
-	size_t count = a[3], done = 0;
-	uint64_t pos = 0;
-	char *buf = NULL;
+	enum { CHUNK = 65536 };
+	char *buf = malloc(CHUNK);
+	size_t done = 0;
 	long r = 0;
 
-	if (!out || !in) {
-		r = -EBADF;
-		goto out;
-	}
-	if (!uaddr_is_null(uoff) &&
-	    copy_from_user(t, &pos, uoff, sizeof(pos)) < 0) {
-		r = -EFAULT;
-		goto out;
-	}
-	if (uaddr_is_null(uoff))
-		pos = in->pos;
-	if (!FMODE_READ(in) || !FMODE_WRITE(out) || !in->ops->read ||
-	    !out->ops || !out->ops->write) {
-		r = -EBADF;
-		goto out;
-	}
-	if ((buf = malloc(65536)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!buf)
+		return -ENOMEM;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
 	while (done < count) {
-		size_t chunk = count - done < 65536 ? count - done : 65536;
-		struct uio ku = uio_kernel(buf, chunk);
-		ssize_t n = in->ops->read(in, &ku, &pos), w;
-		struct uio wu;
-		uint64_t opos = out->pos;
+		size_t chunk = count - done < CHUNK ? count - done : CHUNK;
+		struct uio ku = uio_kernel(buf, chunk), wu;
+		uint64_t rpos = *ipos, wpos = *opos;
+		ssize_t n = in->ops->read(in, &ku, &rpos), w;
 
 		if (n <= 0) {
 			r = n;
 			break;
 		}
 		wu = uio_kernel(buf, (size_t)n);
-		w = out->ops->write(out, &wu, &opos);
-		if (w > 0)
-			out->pos = opos;
-		if (w < 0) {
+		if ((w = out->ops->write(out, &wu, &wpos)) <= 0) {
 			r = w;
 			break;
 		}
+		*ipos += (uint64_t)w;
+		*opos = wpos;
 		done += (size_t)w;
 		if (w < n)
 			break;
 	}
-	if (done)
-		r = (long)done;
-	if (uaddr_is_null(uoff))
-		in->pos = pos;
-	else if (copy_to_user(t, uoff, &pos, sizeof(pos)) < 0)
-		r = -EFAULT;
-out:
 	free(buf);
+	return done ? (long)done : r;
+}
+
+/* Read a user's offset, or take the file's own position (uoff NULL). */
+static int
+offset_in(struct task *t, uaddr_t uoff, const struct file *f, uint64_t *pos)
+{
+	if (uaddr_is_null(uoff)) {
+		*pos = f->pos;
+		return 0;
+	}
+	return copy_from_user(t, pos, uoff, sizeof(*pos)) < 0 ? -EFAULT : 0;
+}
+
+/* And store it back where it came from. */
+static int
+offset_out(struct task *t, uaddr_t uoff, struct file *f, uint64_t pos)
+{
+	if (uaddr_is_null(uoff)) {
+		f->pos = pos;
+		return 0;
+	}
+	return copy_to_user(t, uoff, &pos, sizeof(pos)) < 0 ? -EFAULT : 0;
+}
+
+/* sendfile: from a seekable input to any output, at the output's position. */
+long
+sys_sendfile(struct task *t, const uint64_t a[6])
+{
+	struct file *out = fd_get(t, (int)a[0]), *in = fd_get(t, (int)a[1]);
+	uaddr_t uoff = UADDR(a[2]);
+	uint64_t pos, opos;
+	long r;
+
+	if (!out || !in || !FMODE_READ(in) || !FMODE_WRITE(out) ||
+	    !in->ops || !in->ops->read || !out->ops || !out->ops->write)
+		r = -EBADF;
+	else if ((r = offset_in(t, uoff, in, &pos)) == 0 && (int64_t)pos < 0)
+		r = -EINVAL;
+	else if (r == 0) {
+		opos = out->pos;
+		r = copy_through_buffer(in, &pos, out, &opos, a[3]);
+		if (r > 0)
+			out->pos = opos;
+		if (offset_out(t, uoff, in, pos) < 0)
+			r = -EFAULT;
+	}
 	if (out)
 		file_put(out);
 	if (in)
 		file_put(in);
+	return r;
+}
+
+/* copy_file_range's checks on the two files, in Linux's order. */
+static int
+copy_range_check(struct file *in, struct file *out)
+{
+	if (!FMODE_READ(in) || !FMODE_WRITE(out))
+		return -EBADF;
+	if (!in->inode || !out->inode)
+		return -EINVAL;
+	if (K_ISDIR(in->inode->mode) || K_ISDIR(out->inode->mode))
+		return -EISDIR;
+	if (!K_ISREG(in->inode->mode) || !K_ISREG(out->inode->mode))
+		return -EINVAL;
+	if (out->flags & O_APPEND)
+		return -EBADF;
+	if (!in->ops || !in->ops->read || !out->ops || !out->ops->write)
+		return -EINVAL;
+	return 0;
+}
+
+/* Do [a, a + len) and [b, b + len) overlap? */
+static bool
+ranges_overlap(uint64_t a, uint64_t b, uint64_t len)
+{
+	return a < b ? b - a < len : a - b < len;
+}
+
+/* copy_file_range: between regular files, through a kernel buffer. */
+long
+sys_copy_file_range(struct task *t, const uint64_t a[6])
+{
+	struct file *in = fd_get(t, (int)a[0]), *out = fd_get(t, (int)a[2]);
+	uaddr_t uin = UADDR(a[1]), uout = UADDR(a[3]);
+	uint64_t ipos, opos, len = a[4];
+	long r;
+
+	if (!in || !out)
+		r = -EBADF;
+	else if (a[5] != 0)
+		r = -EINVAL;
+	else if ((r = copy_range_check(in, out)) < 0 ||
+		 (r = offset_in(t, uin, in, &ipos)) < 0 ||
+		 (r = offset_in(t, uout, out, &opos)) < 0)
+		;
+	else if (ipos + len < ipos || opos + len < opos)
+		r = -EOVERFLOW;	/* negative offsets end here too, as on Linux */
+	else if (in->inode == out->inode && ranges_overlap(ipos, opos, len))
+		r = -EINVAL;
+	else if (len == 0 || ipos >= in->inode->size)
+		r = 0;
+	else {
+		r = copy_through_buffer(in, &ipos, out, &opos, len);
+		if (offset_out(t, uin, in, ipos) < 0 ||
+		    offset_out(t, uout, out, opos) < 0)
+			r = -EFAULT;
+	}
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
 	return r;
 }
