@@ -2,17 +2,18 @@
  * Resource usage: times and getrusage (wait4 and waitid zero-fill their
  * rusage argument, wait.c).
  *
- * What is honest to report: guest CPU time is not measured yet.  The
- * accounting fields exist -- each task's utime_ns/stime_ns, a process's
- * utime_total/stime_total for exited threads, cutime_ns/cstime_ns for
- * reaped children (wait.c) -- and are summed here, but they stay 0 until
- * the host layer measures the guest's threads, so user and system times
- * read as 0, the truth as far as the kernel knows.  Nothing else in
- * struct rusage (max RSS, faults, context switches …) is counted either,
- * and reads as 0.  times() returns clock ticks of the monotonic clock, an
- * arbitrary but steadily increasing origin as POSIX allows.
+ * Guest CPU time is what the host gave each guest thread (its host
+ * thread's user and system time, at clock-tick resolution), read when
+ * asked; a thread's time is settled into its task before its host task
+ * goes (exec, exit), and into the process's totals when it exits.  The
+ * time the kernel spends serving a thread's syscalls is not charged to
+ * it.  Nothing else in struct rusage (max RSS, faults, context switches
+ * …) is counted, and reads as 0.  times() returns clock ticks of the
+ * monotonic clock, an arbitrary but steadily increasing origin as POSIX
+ * allows.
  */
 #include "errno.h"
+#include "host/host.h"
 #include "syscalls.h"
 #include "task.h"
 #include "uaccess.h"
@@ -40,17 +41,40 @@ struct tms_k {
 	int64_t utime, stime, cutime, cstime;
 };
 
-/* A process's own CPU time: its live threads' and its exited ones'. */
-static void
-process_cputime(struct process *p, int64_t *user, int64_t *sys)
+void
+task_cputime(const struct task *t, int64_t *user, int64_t *sys)
 {
-	struct task *t;
+	int64_t hu = 0, hs = 0;
+
+	if (t->host)
+		host_task_cputime(t->host, &hu, &hs);
+	*user = t->utime_ns + hu;
+	*sys = t->stime_ns + hs;
+}
+
+void
+task_cputime_settle(struct task *t)
+{
+	int64_t hu, hs;
+
+	if (t->host && host_task_cputime(t->host, &hu, &hs) == 0) {
+		t->utime_ns += hu;
+		t->stime_ns += hs;
+	}
+}
+
+void
+process_cputime(const struct process *p, int64_t *user, int64_t *sys)
+{
+	const struct task *t;
+	int64_t u, s;
 
 	*user = p->utime_total;
 	*sys = p->stime_total;
 	list_for_each_entry(t, &p->threads, thread_link) {
-		*user += t->utime_ns;
-		*sys += t->stime_ns;
+		task_cputime(t, &u, &s);
+		*user += u;
+		*sys += s;
 	}
 }
 
@@ -76,8 +100,7 @@ sys_getrusage(struct task *t, const uint64_t a[6])
 		sys = t->proc->cstime_ns;
 		break;
 	case RUSAGE_THREAD_K:
-		user = t->utime_ns;
-		sys = t->stime_ns;
+		task_cputime(t, &user, &sys);
 		break;
 	default:
 		return -EINVAL;

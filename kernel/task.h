@@ -89,7 +89,7 @@ struct task {
 	uint64_t robust_list;	  /* set_robust_list head */
 	bool no_new_privs;
 	char comm[16];
-	int64_t utime_ns, stime_ns; /* accounted time */
+	int64_t utime_ns, stime_ns; /* CPU time of host tasks it left (exec) */
 };
 
 /* An interval timer (itimer.c). */
@@ -200,6 +200,11 @@ void itimers_stop(struct process *p);
 void posix_timers_exit(struct process *p);
 /* The soft limit of resource res (RLIMIT_*) of p (sys.c). */
 uint64_t process_rlimit(struct process *p, unsigned int res);
+/* CPU time (rusage.c), in ns: a thread's, a process's own (live and
+ * exited threads).  Settle before t->host goes, to keep what it used. */
+void task_cputime(const struct task *t, int64_t *user, int64_t *sys);
+void process_cputime(const struct process *p, int64_t *user, int64_t *sys);
+void task_cputime_settle(struct task *t);
 /* signal_dequeue took an SI_TIMER signal for t: count its overruns. */
 void posix_timer_dequeued(struct task *t, struct ksiginfo *info);
 

@@ -491,6 +491,10 @@ needs_host_root() {
 	differential time_rusage
 }
 
+@test "differential: time_cputime" {
+	differential time_cputime
+}
+
 @test "differential: ev_rlimit_nproc" {
 	differential ev_rlimit_nproc
 }

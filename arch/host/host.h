@@ -89,6 +89,10 @@ void host_task_release(struct host_task *ht);
 
 /* The host's id of the thread: for logs and debugging only. */
 int host_task_tid(const struct host_task *ht);
+/* CPU time the host has given the thread so far, user and system, in ns
+ * (clock-tick resolution).  0 or -errno. */
+int host_task_cputime(const struct host_task *ht, int64_t *user,
+		      int64_t *sys);
 
 /* Registers of a stopped task, as the guest sees them. */
 struct pt_regs *host_task_regs(struct host_task *ht);

@@ -477,6 +477,35 @@ host_task_tid(const struct host_task *ht)
 	return ht->tid;
 }
 
+/* From /proc/TID/task/TID/stat (the thread's own, not its group's). */
+int
+host_task_cputime(const struct host_task *ht, int64_t *user, int64_t *sys)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", ht->tid, ht->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0)
+		return -EIO;
+	buf[n] = 0;
+	/* After the ")" that ends the name: state and ten fields, then
+	 * utime and stime in clock ticks. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &ut, &st) != 2)
+		return -EIO;
+	*user = (int64_t)(ut * (1000000000ULL / (unsigned long)hz));
+	*sys = (int64_t)(st * (1000000000ULL / (unsigned long)hz));
+	return 0;
+}
+
 struct pt_regs *
 host_task_regs(struct host_task *ht)
 {

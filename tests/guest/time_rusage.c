@@ -1,7 +1,7 @@
 /*
  * getrusage, times and wait4's rusage: the calls, their struct layouts
- * (sane fields), and the errors.  CPU times are not compared: the kernel
- * may not measure them (it reports 0), Linux does.
+ * (sane fields), and the errors.  CPU times differ from run to run;
+ * time_cputime checks that they are counted.
  */
 #include <stdint.h>
 #include <sys/resource.h>

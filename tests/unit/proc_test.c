@@ -28,10 +28,17 @@ proc_target_get(const struct proc_inode *pi, struct proc_target *tg)
 }
 
 void
-proc_times(const struct process *p, int64_t *utime, int64_t *stime)
+process_cputime(const struct process *p, int64_t *utime, int64_t *stime)
 {
 	*utime = p->utime_total;
 	*stime = p->stime_total;
+}
+
+void
+task_cputime(const struct task *t, int64_t *utime, int64_t *stime)
+{
+	*utime = t->utime_ns;
+	*stime = t->stime_ns;
 }
 
 const char *

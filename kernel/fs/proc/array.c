@@ -108,12 +108,10 @@ static void
 proc_target_times(const struct proc_target *tg, bool thread, int64_t *ut,
 		  int64_t *st)
 {
-	if (thread && tg->t) {
-		*ut = tg->t->utime_ns;
-		*st = tg->t->stime_ns;
-	} else {
-		proc_times(tg->p, ut, st);
-	}
+	if (thread && tg->t)
+		task_cputime(tg->t, ut, st);
+	else
+		process_cputime(tg->p, ut, st);
 }
 
 static void

@@ -79,19 +79,6 @@ proc_may_access(struct task *reader, const struct proc_target *tg)
 	       r->fsgid == c->egid && r->fsgid == c->sgid;
 }
 
-void
-proc_times(const struct process *p, int64_t *utime, int64_t *stime)
-{
-	struct task *t;
-
-	*utime = p->utime_total;
-	*stime = p->stime_total;
-	list_for_each_entry(t, &p->threads, thread_link) {
-		*utime += t->utime_ns;
-		*stime += t->stime_ns;
-	}
-}
-
 const char *
 proc_comm(const struct proc_target *tg, char buf[16])
 {

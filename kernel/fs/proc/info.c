@@ -49,7 +49,7 @@ cpu_totals(struct cpu_totals *c)
 
 	memset(c, 0, sizeof(*c));
 	list_for_each_entry(p, &all_processes, all_link) {
-		proc_times(p, &ut, &st);
+		process_cputime(p, &ut, &st);
 		c->user += ut + p->cutime_ns;
 		c->system += st + p->cstime_ns;
 		cpu_count_threads(p, c);

@@ -208,8 +208,6 @@ struct task *proc_leader(struct process *p);
 bool proc_may_access(struct task *reader, const struct proc_target *tg);
 /* The ids for a process directory (pid and start time). */
 void proc_pid_ids(struct process *p, struct proc_inode *ids);
-/* Sum of process times: own threads and the exited ones, in ns. */
-void proc_times(const struct process *p, int64_t *utime, int64_t *stime);
 /* The comm of a thread, or of a zombie, copied into buf: buf. */
 const char *proc_comm(const struct proc_target *tg, char buf[16]);
 /* The reader's root, for printing paths: borrowed, or NULL. */
