@@ -64,3 +64,18 @@ stat -c %s /tmpfile; rm /tmpfile; sync'
 	((free_before - free_after < 64)) ||
 		umk_fail "free blocks went from $free_before to $free_after"
 }
+
+@test "3000 files written in one boot: more than a 1024-fd soft limit" {
+	# Every cached file holds a host memfd; vmlinux takes the hard limit.
+	(($(ulimit -Hn) >= 4096)) || skip "the hard fd limit is below 4096"
+	ulimit -Sn 1024
+	img=$(test_image)
+	UMK_IMG=$img guest_sh rw 'mkdir /many; cd /many
+i=0; while [ $i -lt 3000 ]; do echo $i >f$i || exit 1; i=$((i + 1)); done
+ls | wc -l; cat f2999'
+	assert_ok
+	assert_output "3000
+2999"
+	assert_image_clean "$img"
+	[[ $(debugfs_cat "$img" /many/f1500) == 1500 ]] || umk_fail "f1500"
+}

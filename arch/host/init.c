@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "host/host.h"
 #include "host/host_internal.h"
@@ -28,6 +29,22 @@ stay_on_one_cpu(void)
 		pr_warn("cannot keep to one CPU: %s", strerror(errno));
 }
 
+/*
+ * The kernel holds a host fd for every file whose pages it caches (a memfd)
+ * and every open hostfs file, so the usual soft limit of 1024 would fail
+ * guest writes long before memory runs out: take the hard limit.
+ */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 host_init(const char *mode, bool all_cpus)
 {
@@ -44,6 +61,7 @@ host_init(const char *mode, bool all_cpus)
 	}
 	if (!all_cpus)
 		stay_on_one_cpu();
+	raise_fd_limit();
 	backend = "ptrace (PTRACE_SYSEMU)";
 	return 0;
 }
