@@ -159,18 +159,19 @@ group_find_run(struct ext4_fs *fs, uint32_t g, const uint8_t *map,
 	       uint32_t from, struct alloc_req *r)
 {
 	uint32_t n = ext4_group_blocks(fs, g), s, e;
-	uint64_t first = ext4_group_first_block(fs, g), pin;
+	uint64_t first = ext4_group_first_block(fs, g), pin, pin_end;
 
 	for (s = find_zero(map, from, n); s < n; s = find_zero(map, e, n)) {
 		e = find_one(map, s, n);
 		if (e - s > r->want)
 			e = s + (uint32_t)r->want;
 		if (ext4_pin_overlaps(fs, first + s, e - s, r->all_pins,
-				      &pin)) {
+				      &pin, &pin_end)) {
 			if (pin > first + s) {
 				e = (uint32_t)(pin - first);
-			} else {
-				e = s + 1;
+			} else {	/* starts pinned: go on past the pin */
+				e = pin_end - first < n ? (uint32_t)(pin_end - first)
+							: n;
 				continue;
 			}
 		}

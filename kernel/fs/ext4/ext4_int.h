@@ -505,7 +505,7 @@ bool ext4_journal_needs_recovery(struct ext4_fs *fs);
 /* pin.c */
 void ext4_pin_add(struct ext4_fs *fs, uint64_t start, uint64_t len);
 bool ext4_pin_overlaps(struct ext4_fs *fs, uint64_t start, uint64_t len,
-		       bool all, uint64_t *next);
+		       bool all, uint64_t *first, uint64_t *end);
 void ext4_pin_clear(struct ext4_fs *fs);
 
 /* Shared by journal.c and recovery.c. */

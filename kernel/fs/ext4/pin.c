@@ -68,11 +68,12 @@ ext4_pin_add(struct ext4_fs *fs, uint64_t start, uint64_t len)
 
 /*
  * Does [start, start + len) meet a pinned block (any, or only those of
- * the running transaction)?  *first is the first such block.
+ * the running transaction)?  [*first, *end) is the first pinned run it
+ * meets, from within the range on.
  */
 bool
 ext4_pin_overlaps(struct ext4_fs *fs, uint64_t start, uint64_t len, bool all,
-		  uint64_t *first)
+		  uint64_t *first, uint64_t *end)
 {
 	struct ext4_pinned *p = &fs->pinned;
 	size_t i;
@@ -82,6 +83,7 @@ ext4_pin_overlaps(struct ext4_fs *fs, uint64_t start, uint64_t len, bool all,
 			return false;
 		if (all || p->v[i].tid == pin_tid(fs)) {
 			*first = p->v[i].start > start ? p->v[i].start : start;
+			*end = p->v[i].start + p->v[i].len;
 			return true;
 		}
 	}
