@@ -1,6 +1,6 @@
 /*
- * Resource usage: times and getrusage (wait4 and waitid zero-fill their
- * rusage argument, wait.c).
+ * Resource usage: times, getrusage, and the struct rusage that wait4 and
+ * waitid fill for the child they report (wait.c).
  *
  * Guest CPU time is what the host gave each guest thread (its host
  * thread's user and system time, at clock-tick resolution), read when
@@ -84,10 +84,19 @@ ns_to_tv(int64_t ns)
 	return (struct timeval_u){ ns / 1000000000, ns % 1000000000 / 1000 };
 }
 
+int
+rusage_to_user(struct task *t, uaddr_t dst, int64_t user_ns, int64_t sys_ns)
+{
+	struct rusage_k ru = { 0 };
+
+	ru.utime = ns_to_tv(user_ns);
+	ru.stime = ns_to_tv(sys_ns);
+	return copy_to_user(t, dst, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
 long
 sys_getrusage(struct task *t, const uint64_t a[6])
 {
-	struct rusage_k ru = { 0 };
 	int who = (int)a[0];
 	int64_t user, sys;
 
@@ -105,9 +114,7 @@ sys_getrusage(struct task *t, const uint64_t a[6])
 	default:
 		return -EINVAL;
 	}
-	ru.utime = ns_to_tv(user);
-	ru.stime = ns_to_tv(sys);
-	return copy_to_user(t, UADDR(a[1]), &ru, sizeof(ru));
+	return rusage_to_user(t, UADDR(a[1]), user, sys);
 }
 
 long

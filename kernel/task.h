@@ -27,6 +27,7 @@
 #include "list.h"
 #include "sched.h"
 #include "signal.h"
+#include "uaccess.h"
 
 struct mm;
 struct files;
@@ -205,6 +206,9 @@ uint64_t process_rlimit(struct process *p, unsigned int res);
 void task_cputime(const struct task *t, int64_t *user, int64_t *sys);
 void process_cputime(const struct process *p, int64_t *user, int64_t *sys);
 void task_cputime_settle(struct task *t);
+/* Write a struct rusage with these CPU times (the rest 0) to dst. */
+int rusage_to_user(struct task *t, uaddr_t dst, int64_t user_ns,
+		   int64_t sys_ns);
 /* signal_dequeue took an SI_TIMER signal for t: count its overruns. */
 void posix_timer_dequeued(struct task *t, struct ksiginfo *info);
 

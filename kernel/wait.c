@@ -50,6 +50,7 @@ struct wait_result {
 	int code;    /* CLD_* for waitid */
 	int si_status;
 	uint32_t uid;
+	int64_t utime, stime; /* the child's CPU time and its children's */
 };
 
 static bool
@@ -71,6 +72,9 @@ wait_collect(struct process *c, int options, struct wait_result *res)
 {
 	res->pid = c->pid;
 	res->uid = c->exit_uid;
+	process_cputime(c, &res->utime, &res->stime);
+	res->utime += c->cutime_ns;
+	res->stime += c->cstime_ns;
 	if (c->state == PROC_ZOMBIE && (options & WEXITED_K)) {
 		res->status = c->exit_status;
 		if ((c->exit_status & 0x7f) == 0) {
@@ -160,7 +164,8 @@ sys_wait4(struct task *t, const uint64_t a[6])
 	if (res.pid > 0 && !uaddr_is_null(status) &&
 	    copy_to_user(t, status, &res.status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (!uaddr_is_null(rusage) && clear_user(t, rusage, 144) < 0)
+	if (!uaddr_is_null(rusage) &&
+	    rusage_to_user(t, rusage, res.utime, res.stime) < 0)
 		return -EFAULT;
 	return res.pid;
 }
@@ -207,7 +212,8 @@ sys_waitid(struct task *t, const uint64_t a[6])
 	if (!uaddr_is_null(infop) &&
 	    copy_to_user(t, infop, &info, sizeof(info)) < 0)
 		return -EFAULT;
-	if (!uaddr_is_null(rusage) && clear_user(t, rusage, 144) < 0)
+	if (!uaddr_is_null(rusage) &&
+	    rusage_to_user(t, rusage, res.utime, res.stime) < 0)
 		return -EFAULT;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * CPU time is counted: a busy loop shows up in getrusage, times and
  * /proc/self/stat, a busy thread in RUSAGE_THREAD, and a reaped busy
- * child in RUSAGE_CHILDREN.  Loops end at a CPU-time goal (or after 10 s
+ * child in RUSAGE_CHILDREN and in wait4's rusage.  Loops end at a CPU-time goal (or after 10 s
  * of wall time, which fails), so the output does not depend on speed.
  */
 #include <pthread.h>
@@ -72,7 +72,9 @@ int
 main(void)
 {
 	struct tms tms;
+	struct rusage ru;
 	pthread_t th;
+	pid_t pid;
 	int thread_ok = 0, st;
 
 	CHECK(spin(RUSAGE_SELF, 200), "200 ms of busy loop show as user time");
@@ -88,5 +90,11 @@ main(void)
 	      "a child's busy loop counts for the child");
 	CHECK(user_ms(RUSAGE_CHILDREN) >= 140,
 	      "and for the parent's RUSAGE_CHILDREN once reaped");
+	fflush(stdout);
+	if ((pid = OK(fork())) == 0)
+		_exit(busy_child());
+	OK(wait4(pid, &st, 0, &ru));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && ms(ru.ru_utime) >= 140,
+	      "wait4 reports the child's user time");
 	return 0;
 }
