@@ -475,3 +475,29 @@ signal_deliver(struct task *t, struct syscall_state *sc)
 		t->restore_blocked = false;
 	}
 }
+
+int
+sigmask_set_temporary(struct task *t, uaddr_t umask, size_t size)
+{
+	ksigset_t mask;
+
+	if (uaddr_is_null(umask))
+		return 0;
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(t, &mask, umask, sizeof(mask)) < 0)
+		return -EFAULT;
+	t->saved_blocked = t->blocked;
+	t->restore_blocked = true;
+	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	return 0;
+}
+
+void
+sigmask_end_temporary(struct task *t, bool interrupted)
+{
+	if (t->restore_blocked && !interrupted) {
+		t->blocked = t->saved_blocked;
+		t->restore_blocked = false;
+	}
+}

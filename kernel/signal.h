@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "uaccess.h"
 
 #define KNSIG 64
 typedef uint64_t ksigset_t;
@@ -147,6 +148,15 @@ bool signal_pending(struct task *t);
  */
 struct syscall_state;
 void signal_deliver(struct task *t, struct syscall_state *sc);
+
+/*
+ * The temporary signal mask of ppoll, pselect6 and epoll_pwait (umask
+ * NULL: none).  It stays in force after a wait a signal interrupted, for
+ * signal_deliver to restore once the handler has run; otherwise
+ * sigmask_end_temporary restores it at once.
+ */
+int sigmask_set_temporary(struct task *t, uaddr_t umask, size_t size);
+void sigmask_end_temporary(struct task *t, bool interrupted);
 
 /* Handlers reset at exec: caught signals go back to SIG_DFL. */
 void sighand_exec(struct sighand *sh);

@@ -566,45 +566,15 @@ ep_deadline_ms(int ms)
 	return ms == 0 ? 0 : ktime_now() + (int64_t)ms * 1000000;
 }
 
-/*
- * epoll_pwait's mask is in force while waiting; after -EINTR it stays
- * until the handler has run (signal_deliver restores it).
- */
-static int
-ep_set_sigmask(struct task *t, uaddr_t umask, size_t size)
-{
-	ksigset_t mask;
-
-	if (uaddr_is_null(umask))
-		return 0;
-	if (size != sizeof(mask))
-		return -EINVAL;
-	if (copy_from_user(t, &mask, umask, sizeof(mask)) < 0)
-		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
-	return 0;
-}
-
-static void
-ep_end_sigmask(struct task *t, long ret)
-{
-	if (t->restore_blocked && ret != -EINTR) {
-		t->blocked = t->saved_blocked;
-		t->restore_blocked = false;
-	}
-}
-
 static long
 do_epoll_pwait(struct task *t, const uint64_t a[6], int64_t deadline)
 {
 	long r;
 
-	if ((r = ep_set_sigmask(t, UADDR(a[4]), a[5])) < 0)
+	if ((r = sigmask_set_temporary(t, UADDR(a[4]), a[5])) < 0)
 		return r;
 	r = do_epoll_wait(t, (int)a[0], UADDR(a[1]), (int)a[2], deadline);
-	ep_end_sigmask(t, r);
+	sigmask_end_temporary(t, r == -EINTR);
 	return r;
 }
 

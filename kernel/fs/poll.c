@@ -216,34 +216,6 @@ write_back_timeout(struct task *t, uaddr_t uts, int64_t deadline)
 	copy_to_user(t, uts, &ts, sizeof(ts));
 }
 
-/* ppoll/pselect: the temporary signal mask stays until delivery. */
-static int
-set_temp_mask(struct task *t, uaddr_t umask, size_t size)
-{
-	ksigset_t mask;
-
-	if (uaddr_is_null(umask))
-		return 0;
-	if (size != sizeof(mask))
-		return -EINVAL;
-	if (copy_from_user(t, &mask, umask, sizeof(mask)) < 0)
-		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
-	return 0;
-}
-
-static void
-end_temp_mask(struct task *t, long ret)
-{
-	/* Restore now unless a signal handler must see the old mask. */
-	if (t->restore_blocked && ret != -ERESTARTNOHAND) {
-		t->blocked = t->saved_blocked;
-		t->restore_blocked = false;
-	}
-}
-
 long
 sys_poll(struct task *t, const uint64_t a[6])
 {
@@ -257,10 +229,10 @@ sys_ppoll(struct task *t, const uint64_t a[6])
 	long r;
 
 	if ((r = deadline_from_ts(t, UADDR(a[2]), &deadline)) < 0 ||
-	    (r = set_temp_mask(t, UADDR(a[3]), a[4])) < 0)
+	    (r = sigmask_set_temporary(t, UADDR(a[3]), a[4])) < 0)
 		return r;
 	r = do_poll(t, UADDR(a[0]), a[1], deadline);
-	end_temp_mask(t, r);
+	sigmask_end_temporary(t, r == -ERESTARTNOHAND);
 	if (deadline > 0)
 		write_back_timeout(t, UADDR(a[2]), deadline);
 	return r;
@@ -402,10 +374,10 @@ sys_pselect6(struct task *t, const uint64_t a[6])
 		return r;
 	if (a[5] && copy_from_user(t, &sig, UADDR(a[5]), sizeof(sig)) < 0)
 		return -EFAULT;
-	if ((r = set_temp_mask(t, UADDR(sig.mask), sig.size)) < 0)
+	if ((r = sigmask_set_temporary(t, UADDR(sig.mask), sig.size)) < 0)
 		return r;
 	r = do_select(t, (int)a[0], sets, deadline);
-	end_temp_mask(t, r);
+	sigmask_end_temporary(t, r == -ERESTARTNOHAND);
 	if (deadline > 0)
 		write_back_timeout(t, UADDR(a[4]), deadline);
 	return r;
