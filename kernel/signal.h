@@ -150,8 +150,8 @@ struct syscall_state;
 void signal_deliver(struct task *t, struct syscall_state *sc);
 
 /*
- * The temporary signal mask of ppoll, pselect6 and epoll_pwait (umask
- * NULL: none).  It stays in force after a wait a signal interrupted, for
+ * The temporary signal mask of rt_sigsuspend, ppoll, pselect6 and
+ * epoll_pwait (umask NULL: none).  It stays in force after a wait a signal interrupted, for
  * signal_deliver to restore once the handler has run; otherwise
  * sigmask_end_temporary restores it at once.
  */

@@ -114,15 +114,12 @@ sys_rt_sigreturn(struct task *t, const uint64_t a[6])
 long
 sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
 {
-	ksigset_t mask;
+	int r;
 
-	if (a[1] != sizeof(ksigset_t))
-		return -EINVAL;
-	if (copy_from_user(t, &mask, UADDR(a[0]), sizeof(mask)) < 0)
+	if (uaddr_is_null(UADDR(a[0])) && a[1] == sizeof(ksigset_t))
 		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	if ((r = sigmask_set_temporary(t, UADDR(a[0]), a[1])) < 0)
+		return r;
 	while (sleep_on(NULL, -1, "sigsuspend") != -ERESTARTSYS)
 		;
 	return -ERESTARTNOHAND;
