@@ -731,7 +731,9 @@ exec_path(struct task *t, int dirfd, const char *path, int flags,
 		lf |= LOOKUP_EMPTY;
 	if ((r = path_lookup(t, dirfd, path, lf, &p)) < 0)
 		return r;
-	if (!K_ISREG(p.dentry->inode->mode) || (p.mnt->flags & K_MS_NOEXEC))
+	if (K_ISLNK(p.dentry->inode->mode))
+		r = -ELOOP; /* AT_SYMLINK_NOFOLLOW named a symlink */
+	else if (!K_ISREG(p.dentry->inode->mode) || (p.mnt->flags & K_MS_NOEXEC))
 		r = -EACCES;
 	else
 		r = inode_permission(t, p.dentry->inode, MAY_EXEC);

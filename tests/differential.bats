@@ -242,6 +242,10 @@ guest_stderr() {
 	differential proc_execve
 }
 
+@test "differential: proc_exec_edges" {
+	differential proc_exec_edges
+}
+
 @test "differential: proc_exit_code" {
 	differential proc_exit_code
 }
@@ -320,6 +324,14 @@ guest_stderr() {
 
 @test "differential: thread_create_join" {
 	differential thread_create_join
+}
+
+@test "differential: thread_sync" {
+	differential thread_sync
+}
+
+@test "differential: thread_exit_exec" {
+	differential thread_exit_exec
 }
 
 # The same programs built as static-PIE: the kernel picks their load address.
