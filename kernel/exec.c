@@ -526,9 +526,8 @@ exec_flush_old(struct task *t, struct binprm *bp)
 	}
 	sighand_exec(p->sighand);
 	posix_timers_exit(p);
-	t->altstack.sp = 0;
+	t->altstack.sp = 0; /* its flags stay, as on Linux */
 	t->altstack.size = 0;
-	t->altstack.flags = 2;
 	t->clear_child_tid = 0;
 	base = base ? base + 1 : bp->filename;
 	memset(t->comm, 0, sizeof(t->comm));

@@ -221,6 +221,11 @@ do_clone(struct task *t, const struct clone_args_k *ca)
 	child->tid = tid;
 	memcpy(child->comm, t->comm, sizeof(child->comm));
 	child->blocked = t->blocked;
+	/* A new thread (CLONE_VM without CLONE_VFORK) starts without one. */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM)
+		altstack_reset(child);
+	else
+		child->altstack = t->altstack;
 	if (thread) {
 		child->proc = t->proc;
 		hflags = HOST_CLONE_THREAD;

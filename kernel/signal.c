@@ -433,6 +433,9 @@ run_handler(struct task *t, int sig, struct ksiginfo *info,
 	syscall_set_result(t, sc, &act);
 	t->restore_blocked = false;
 	if (sigframe_setup(t, sig, info, &act, saved) < 0) {
+		/* No frame for SIGSEGV's own handler either: die of it. */
+		if (sig == SIGSEGV)
+			ka->handler = K_SIG_DFL;
 		force_signal(t, SIGSEGV, K_SI_KERNEL, 0);
 		return;
 	}
@@ -474,6 +477,59 @@ signal_deliver(struct task *t, struct syscall_state *sc)
 		t->blocked = t->saved_blocked;
 		t->restore_blocked = false;
 	}
+}
+
+/* Below this size sigaltstack says ENOMEM (Linux's MINSIGSTKSZ). */
+#define ALTSTACK_MIN 2048
+
+static bool
+altstack_contains(const struct task *t, uint64_t sp)
+{
+	return sp > t->altstack.sp && sp - t->altstack.sp <= t->altstack.size;
+}
+
+bool
+altstack_on(const struct task *t, uint64_t sp)
+{
+	return !(t->altstack.flags & K_SS_AUTODISARM) && altstack_contains(t, sp);
+}
+
+void
+altstack_get(const struct task *t, uint64_t sp, struct sigaltstack_k *oss)
+{
+	*oss = (struct sigaltstack_k){ .sp = t->altstack.sp,
+				       .size = t->altstack.size };
+	if (t->altstack.size == 0)
+		oss->flags = K_SS_DISABLE;
+	else if (altstack_on(t, sp))
+		oss->flags = K_SS_ONSTACK;
+	oss->flags |= t->altstack.flags & (int32_t)K_SS_AUTODISARM;
+}
+
+int
+altstack_set(struct task *t, const struct sigaltstack_k *ss, uint64_t sp)
+{
+	int mode = ss->flags & ~(int32_t)K_SS_AUTODISARM;
+
+	if (altstack_on(t, sp))
+		return -EPERM;
+	if (mode != 0 && mode != K_SS_ONSTACK && mode != K_SS_DISABLE)
+		return -EINVAL;
+	if (mode == K_SS_DISABLE) {
+		t->altstack = (struct sigaltstack_k){ .flags = ss->flags };
+		return 0;
+	}
+	if (ss->size < ALTSTACK_MIN)
+		return -ENOMEM;
+	t->altstack = (struct sigaltstack_k){
+		.sp = ss->sp, .size = ss->size, .flags = ss->flags };
+	return 0;
+}
+
+void
+altstack_reset(struct task *t)
+{
+	t->altstack = (struct sigaltstack_k){ .flags = K_SS_DISABLE };
 }
 
 int

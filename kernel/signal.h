@@ -108,11 +108,17 @@ struct sighand {
 	struct k_sigaction action[KNSIG];
 };
 
+/* Guest stack_t: an alternate signal stack (sigaltstack, uc_stack). */
 struct sigaltstack_k {
 	uint64_t sp;
-	int32_t flags;
+	int32_t flags; /* as last set: 0, SS_ONSTACK or SS_DISABLE, | SS_AUTODISARM */
+	int32_t pad;
 	uint64_t size;
 };
+
+#define K_SS_ONSTACK 1
+#define K_SS_DISABLE 2
+#define K_SS_AUTODISARM (1U << 31)
 
 struct task;
 struct process;
@@ -157,6 +163,17 @@ void signal_deliver(struct task *t, struct syscall_state *sc);
  */
 int sigmask_set_temporary(struct task *t, uaddr_t umask, size_t size);
 void sigmask_end_temporary(struct task *t, bool interrupted);
+
+/*
+ * Alternate signal stacks.  altstack_get reports t's stack as seen from
+ * the guest stack pointer sp; altstack_set installs ss unless t runs on its
+ * current one (0, -EPERM, -EINVAL, -ENOMEM); altstack_on says whether sp
+ * is on it (never while SS_AUTODISARM disarms it).  altstack_reset: none.
+ */
+void altstack_get(const struct task *t, uint64_t sp, struct sigaltstack_k *oss);
+int altstack_set(struct task *t, const struct sigaltstack_k *ss, uint64_t sp);
+bool altstack_on(const struct task *t, uint64_t sp);
+void altstack_reset(struct task *t);
 
 /* Handlers reset at exec: caught signals go back to SIG_DFL. */
 void sighand_exec(struct sighand *sh);

@@ -181,36 +181,16 @@ sys_pause(struct task *t, const uint64_t a[6])
 long
 sys_sigaltstack(struct task *t, const uint64_t a[6])
 {
-	struct {
-		uint64_t sp;
-		int32_t flags;
-		int32_t pad;
-		uint64_t size;
-	} ss, old;
 	uint64_t sp = host_task_regs(t->host)->rsp;
-	bool on = t->altstack.size && sp > t->altstack.sp &&
-		  sp - t->altstack.sp <= t->altstack.size;
+	struct sigaltstack_k ss, old;
+	int r;
 
-	old.sp = t->altstack.sp;
-	old.size = t->altstack.size;
-	old.flags = on ? 1 : (t->altstack.size ? 0 : 2);
-	old.pad = 0;
+	altstack_get(t, sp, &old);
 	if (a[0]) {
 		if (copy_from_user(t, &ss, UADDR(a[0]), sizeof(ss)) < 0)
 			return -EFAULT;
-		if (on)
-			return -EPERM;
-		if (ss.flags & ~(2 | (int32_t)0x80000000))
-			return -EINVAL;
-		if (ss.flags & 2) {
-			t->altstack.sp = 0;
-			t->altstack.size = 0;
-		} else {
-			if (ss.size < 2048)
-				return -ENOMEM;
-			t->altstack.sp = ss.sp;
-			t->altstack.size = ss.size;
-		}
+		if ((r = altstack_set(t, &ss, sp)) < 0)
+			return r;
 	}
 	if (a[1] && copy_to_user(t, UADDR(a[1]), &old, sizeof(old)) < 0)
 		return -EFAULT;

@@ -103,7 +103,6 @@ task_alloc(void)
 	list_init(&t->run_link);
 	list_init(&t->thread_link);
 	sigpending_init(&t->pending);
-	t->altstack.flags = 2; /* SS_DISABLE */
 	return t;
 }
 

@@ -294,6 +294,10 @@ guest_stderr() {
 	differential sig_segv_handler
 }
 
+@test "differential: sig_altstack" {
+	differential sig_altstack
+}
+
 @test "differential: stat_statx" {
 	differential stat_statx
 }

@@ -26,17 +26,10 @@ struct k_sigcontext {
 	uint64_t reserved1[8];
 };
 
-struct k_stack {
-	uint64_t ss_sp;
-	int32_t ss_flags;
-	int32_t pad;
-	uint64_t ss_size;
-};
-
 struct k_ucontext {
 	uint64_t uc_flags;
 	uint64_t uc_link;
-	struct k_stack uc_stack;
+	struct sigaltstack_k uc_stack;
 	struct k_sigcontext uc_mcontext;
 	ksigset_t uc_sigmask;
 };
@@ -51,19 +44,10 @@ _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
 
 #define UC_FP_XSTATE 1
 #define UC_SIGCONTEXT_SS 2
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
 #define REDZONE 128
 /* The flags a guest may change through sigreturn (AC OF DF TF SF ZF AF PF CF RF). */
 #define EFLAGS_USER 0x50dd5
 #define FP_XSTATE_MAGIC2 0x46505845U
-
-static bool
-on_altstack(const struct task *t, uint64_t sp)
-{
-	return t->altstack.size && sp > t->altstack.sp &&
-	       sp - t->altstack.sp <= t->altstack.size;
-}
 
 static void
 regs_to_sigcontext(const struct pt_regs *r, struct k_sigcontext *sc)
@@ -90,27 +74,47 @@ sigcontext_to_regs(const struct k_sigcontext *sc, struct pt_regs *r)
 		    (sc->eflags & EFLAGS_USER);
 }
 
-/* Save the extended state below sp; returns its guest address or 0. */
+/* Where the extended state goes below sp: 64-byte aligned, magic after. */
 static uint64_t
-save_xstate(struct task *t, uint64_t *sp)
+xstate_place(uint64_t sp)
+{
+	return (sp - host_xstate_size() - sizeof(uint32_t)) & ~63ULL;
+}
+
+/* Save the extended state at guest address at: 0 or -EFAULT. */
+static int
+save_xstate(struct task *t, uint64_t at)
 {
 	size_t len = host_xstate_size();
 	uint32_t magic2 = FP_XSTATE_MAGIC2;
 	void *buf = calloc(1, len);
-	uint64_t at;
-	int r;
+	int r = -EFAULT;
 
 	if (!buf)
-		return 0;
-	r = host_task_get_xstate(t->host, buf, &len);
-	at = (*sp - len - sizeof(magic2)) & ~63ULL;
-	if (r == 0 && copy_to_user(t, UADDR(at), buf, len) == 0 &&
+		return -EFAULT;
+	if (host_task_get_xstate(t->host, buf, &len) == 0 &&
+	    copy_to_user(t, UADDR(at), buf, len) == 0 &&
 	    copy_to_user(t, UADDR(at + len), &magic2, sizeof(magic2)) == 0)
-		*sp = at;
-	else
-		at = 0;
+		r = 0;
 	free(buf);
-	return at;
+	return r;
+}
+
+/*
+ * Where the frame goes: below the red zone, or at the top of the alternate
+ * stack for SA_ONSTACK.  A frame that starts on the alternate stack must
+ * end on it too: 0 means it would not fit.
+ */
+static uint64_t
+frame_top(struct task *t, const struct k_sigaction *ka, uint64_t sp,
+	  bool *on_alt)
+{
+	*on_alt = altstack_on(t, sp);
+	if ((ka->flags & K_SA_ONSTACK) && t->altstack.size && !*on_alt) {
+		*on_alt = true;
+		return t->altstack.sp + t->altstack.size;
+	}
+	return sp - REDZONE;
 }
 
 int
@@ -119,23 +123,20 @@ sigframe_setup(struct task *t, int sig, const struct ksiginfo *info,
 {
 	struct pt_regs *r = host_task_regs(t->host);
 	struct rt_sigframe f;
-	uint64_t sp = r->rsp - REDZONE, fpstate;
+	bool on_alt;
+	uint64_t fpstate = xstate_place(frame_top(t, ka, r->rsp, &on_alt));
+	uint64_t sp = ((fpstate - sizeof(f)) & ~15ULL) - 8;
 
-	if ((ka->flags & K_SA_ONSTACK) && t->altstack.size &&
-	    !on_altstack(t, r->rsp))
-		sp = t->altstack.sp + t->altstack.size;
-	if ((fpstate = save_xstate(t, &sp)) == 0)
+	if (on_alt && (sp <= t->altstack.sp ||
+		       sp - t->altstack.sp > t->altstack.size))
 		return -EFAULT;
-	sp = ((sp - sizeof(f)) & ~15ULL) - 8;
+	if (save_xstate(t, fpstate) < 0)
+		return -EFAULT;
 
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
 	f.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
-	f.uc.uc_stack.ss_sp = t->altstack.sp;
-	f.uc.uc_stack.ss_size = t->altstack.size;
-	f.uc.uc_stack.ss_flags = on_altstack(t, r->rsp) ? SS_ONSTACK
-			       : t->altstack.size      ? 0
-						       : SS_DISABLE;
+	f.uc.uc_stack = t->altstack;
 	regs_to_sigcontext(r, &f.uc.uc_mcontext);
 	f.uc.uc_mcontext.fpstate = fpstate;
 	f.uc.uc_mcontext.oldmask = saved_mask;
@@ -145,6 +146,8 @@ sigframe_setup(struct task *t, int sig, const struct ksiginfo *info,
 	f.info = *info;
 	if (copy_to_user(t, UADDR(sp), &f, sizeof(f)) < 0)
 		return -EFAULT;
+	if (t->altstack.flags & (int32_t)K_SS_AUTODISARM)
+		altstack_reset(t);
 
 	r->rsp = sp;
 	r->rip = ka->handler;
@@ -186,9 +189,7 @@ sigframe_restore(struct task *t)
 		return -EFAULT;
 	sigcontext_to_regs(&f.uc.uc_mcontext, r);
 	t->blocked = f.uc.uc_sigmask & ~SIG_KERNEL_ONLY;
-	if (!(f.uc.uc_stack.ss_flags & SS_DISABLE) && !on_altstack(t, r->rsp)) {
-		t->altstack.sp = f.uc.uc_stack.ss_sp;
-		t->altstack.size = f.uc.uc_stack.ss_size;
-	}
+	/* As Linux: a stack it may not set now (EPERM, ENOMEM) stays as is. */
+	altstack_set(t, &f.uc.uc_stack, r->rsp);
 	return 0;
 }
