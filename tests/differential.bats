@@ -359,6 +359,10 @@ guest_stderr() {
 	differential proc_orphan_pgrp
 }
 
+@test "differential: mm_proc_maps" {
+	differential mm_proc_maps
+}
+
 @test "differential: mm_mremap" {
 	differential mm_mremap
 }

@@ -95,8 +95,7 @@ mm_alloc(void)
 static void
 vma_free(struct mm *mm, struct vma *v)
 {
-	mm->committed -= vma_charge(v);
-	mem_committed -= vma_charge(v);
+	vma_account(mm, v, -1);
 	list_del(&v->link);
 	vma_track_shared(v, -1);
 	if (v->file)
@@ -178,8 +177,7 @@ vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned int prot,
 		if (pos->start >= end)
 			break;
 	list_add_tail(&v->link, &pos->link);
-	mm->committed += vma_charge(v);
-	mem_committed += vma_charge(v);
+	vma_account(mm, v, 1);
 	return v;
 }
 
@@ -260,6 +258,48 @@ vma_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 		if (v->start >= start && v->end <= end)
 			vma_free(mm, v);
 	return 0;
+}
+
+/*
+ * Whether b, which starts where a ends, continues it: the same kind of
+ * memory with the same protection, and for a file or shared memory the
+ * next offset.  Linux keeps such neighbours as one VMA, which /proc/PID/maps
+ * shows and mremap relies on (it works within one VMA).
+ */
+static bool
+vma_continues(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->kind != b->kind || a->file != b->file ||
+	    a->shared_id != b->shared_id)
+		return false;
+	if (a->kind != VMA_ANON && a->kind != VMA_FILE)
+		return false;
+	return (!a->file && !a->shared_id) ||
+	       a->offset + (a->end - a->start) == b->offset;
+}
+
+/* Join the VMAs touching [start, end) with the neighbours they continue. */
+static void
+vma_merge_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v, *n;
+
+	list_for_each_entry(v, &mm->vmas, link) {
+		if (v->start > end)
+			break;
+		if (v->end < start)
+			continue;
+		while (v->link.next != &mm->vmas) {
+			n = list_entry(v->link.next, struct vma, link);
+			if (!vma_continues(v, n))
+				break;
+			vma_account(mm, v, -1);
+			v->end = n->end;
+			vma_free(mm, n);
+			vma_account(mm, v, 1);
+		}
+	}
 }
 
 static long
@@ -408,6 +448,7 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 		v->shared_id = next_shared_id++;
 		v->offset = 0;
 	}
+	vma_merge_range(mm, addr, addr + len);
 	*out = addr;
 	return 0;
 }
@@ -428,11 +469,26 @@ mm_munmap(struct task *t, uint64_t addr, uint64_t len)
 	return vma_remove_range(t->mm, addr, addr + len);
 }
 
+/* How the commit charge of v's part in [at, end) changes under prot. */
+static int64_t
+protect_charge(const struct vma *v, uint64_t at, uint64_t end,
+	       unsigned int prot)
+{
+	struct vma part = *v;
+
+	part.start = at;
+	part.end = end < v->end ? end : v->end;
+	part.prot = prot;
+	return (int64_t)vma_charge(&part) -
+	       (int64_t)(vma_charge(v) * (part.end - at) / (v->end - v->start));
+}
+
 int
 mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot)
 {
 	struct mm *mm = t->mm;
 	uint64_t end, at;
+	int64_t more = 0;
 	struct vma *v;
 	long r;
 
@@ -444,9 +500,13 @@ mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot)
 	end = addr + len;
 	if (end < addr || end > host_task_size())
 		return -ENOMEM;
-	for (at = addr; at < end; at = v->end)
+	for (at = addr; at < end; at = v->end) {
 		if ((v = vma_find(mm, at)) == NULL)
 			return -ENOMEM;
+		more += protect_charge(v, at, end, prot);
+	}
+	if (more > 0 && mem_committed + (uint64_t)more > mem_limit)
+		return -ENOMEM;
 	r = host_task_syscall(t->host, SYS_mprotect, addr, len, prot, 0, 0, 0);
 	if (r < 0)
 		return (int)r;
@@ -454,13 +514,12 @@ mm_mprotect(struct task *t, uint64_t addr, uint64_t len, unsigned int prot)
 		return (int)r;
 	list_for_each_entry(v, &mm->vmas, link) {
 		if (v->start >= addr && v->end <= end) {
-			mm->committed -= vma_charge(v);
-			mem_committed -= vma_charge(v);
+			vma_account(mm, v, -1);
 			v->prot = prot;
-			mm->committed += vma_charge(v);
-			mem_committed += vma_charge(v);
+			vma_account(mm, v, 1);
 		}
 	}
+	vma_merge_range(mm, addr, end);
 	return 0;
 }
 
@@ -554,15 +613,14 @@ vma_move(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 		r = -ENOMEM;
 		goto out;
 	}
-	mm->committed -= vma_charge(n);
-	mem_committed -= vma_charge(n);
+	vma_account(mm, n, -1);
 	n->file = proto.file;
 	n->offset = proto.offset;
 	n->shared_id = proto.shared_id;
 	proto.file = NULL;
 	vma_track_shared(n, 1);
-	mm->committed += vma_charge(n);
-	mem_committed += vma_charge(n);
+	vma_account(mm, n, 1);
+	vma_merge_range(mm, to, to + new_len);
 out:
 	if (proto.file)
 		file_put(proto.file);
