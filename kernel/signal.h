@@ -42,6 +42,12 @@ struct k_sigaction {
 #define K_SA_RESTART 0x10000000
 #define K_SA_NODEFER 0x40000000
 #define K_SA_RESETHAND 0x80000000
+#define K_SA_EXPOSE_TAGBITS 0x00000800
+/* What rt_sigaction keeps: other bits are dropped (SA_UNSUPPORTED probes). */
+#define K_SA_KNOWN                                                             \
+	(K_SA_NOCLDSTOP | K_SA_NOCLDWAIT | K_SA_SIGINFO | K_SA_RESTORER |     \
+	 K_SA_ONSTACK | K_SA_RESTART | K_SA_NODEFER | K_SA_RESETHAND |        \
+	 K_SA_EXPOSE_TAGBITS)
 
 /* Guest siginfo_t: 128 bytes, the union laid out by signal kind. */
 struct ksiginfo {

@@ -38,6 +38,7 @@ sys_rt_sigaction(struct task *t, const uint64_t a[6])
 		return -EFAULT;
 	if (!uaddr_is_null(act)) {
 		new.mask &= ~SIG_KERNEL_ONLY;
+		new.flags &= K_SA_KNOWN;
 		*slot = new;
 		/* Setting SIG_IGN (or a default of ignore) drops pending ones. */
 		if (new.handler == K_SIG_IGN ||

@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_nodefer" {
+	differential sig_nodefer
+}
+
 @test "differential: stat_statx" {
 	differential stat_statx
 }
