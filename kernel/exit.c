@@ -154,6 +154,9 @@ process_exit(struct process *p)
 	}
 	code = chld_code(p->exit_status, &sig);
 	if (p->exit_signal == 17 && parent_ignores_children(p->parent)) {
+		/* SA_NOCLDWAIT reaps at once but still sends SIGCHLD. */
+		if (p->parent->sighand->action[17 - 1].handler != K_SIG_IGN)
+			process_notify_parent(p, code, sig);
 		wake_up(&p->parent->child_wait);
 		if (p->vfork_parent_waiting)
 			p->reap_when_vfork_done = true;

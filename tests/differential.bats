@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_nocld" {
+	differential sig_nocld
+}
+
 @test "differential: sig_nodefer" {
 	differential sig_nodefer
 }
