@@ -298,6 +298,14 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_suspend" {
+	differential sig_suspend
+}
+
+@test "differential: sig_timedwait" {
+	differential sig_timedwait
+}
+
 @test "differential: sig_nocld" {
 	differential sig_nocld
 }
