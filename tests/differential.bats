@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_faults" {
+	differential sig_faults
+}
+
 @test "differential: sig_suspend" {
 	differential sig_suspend
 }
