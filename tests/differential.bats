@@ -379,6 +379,10 @@ guest_stderr() {
 	differential proc_orphan_pgrp
 }
 
+@test "differential: mm_madvise" {
+	differential mm_madvise
+}
+
 @test "differential: mm_proc_maps" {
 	differential mm_proc_maps
 }

@@ -37,6 +37,8 @@
 #define K_MAP_POPULATE 0x8000
 #define K_MAP_STACK 0x20000
 #define K_MAP_FIXED_NOREPLACE 0x100000
+/* A VMA flag of ours, outside the mmap ABI: madvise(MADV_DONTFORK). */
+#define VMA_DONTFORK 0x80000000u
 
 /* VMA kinds, for /proc/PID/maps names. */
 enum vma_kind {
@@ -98,6 +100,14 @@ long mm_mincore(struct task *t, uint64_t addr, uint64_t len, uint64_t vec);
 int mm_map_stack(struct task *t, uint64_t top, uint64_t size);
 /* brk(2): returns the new (or unchanged) break. */
 uint64_t mm_brk(struct task *t, uint64_t newbrk);
+
+/* Whether every page of [start, end) is mapped. */
+bool mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
+/*
+ * Set (on) or clear VMA_DONTFORK on the mapped parts of [start, end),
+ * splitting VMAs at the edges; fork leaves such VMAs out of the child.
+ */
+int mm_set_dontfork(struct mm *mm, uint64_t start, uint64_t end, bool on);
 
 /* The VMA containing addr, or NULL. */
 struct vma *vma_find(struct mm *mm, uint64_t addr);

@@ -118,6 +118,8 @@ mm_copy(const struct mm *src)
 	if (mm->exe_file)
 		file_get(mm->exe_file);
 	list_for_each_entry(v, &src->vmas, link) {
+		if (v->flags & VMA_DONTFORK)
+			continue; /* the host's fork leaves it out too */
 		if ((n = malloc(sizeof(*n))) == NULL) {
 			mm_put(mm);
 			return NULL;
@@ -683,4 +685,32 @@ mm_mincore(struct task *t, uint64_t addr, uint64_t len, uint64_t vec)
 		if ((v = vma_find(t->mm, at)) == NULL)
 			return -ENOMEM;
 	return host_task_syscall(t->host, SYS_mincore, addr, len, vec, 0, 0, 0);
+}
+
+bool
+mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+	uint64_t at;
+
+	for (at = start; at < end; at = v->end)
+		if ((v = vma_find(mm, at)) == NULL)
+			return false;
+	return true;
+}
+
+int
+mm_set_dontfork(struct mm *mm, uint64_t start, uint64_t end, bool on)
+{
+	struct vma *v;
+	int r;
+
+	if ((r = vma_split(mm, start)) < 0 || (r = vma_split(mm, end)) < 0)
+		return r;
+	list_for_each_entry(v, &mm->vmas, link)
+		if (v->start >= start && v->end <= end)
+			v->flags = on ? v->flags | VMA_DONTFORK
+				      : v->flags & ~VMA_DONTFORK;
+	vma_merge_range(mm, start, end);
+	return 0;
 }

@@ -60,19 +60,135 @@ sys_brk(struct task *t, const uint64_t a[6])
 	return (long)mm_brk(t, a[0]);
 }
 
-/* Advice has no effect on our map; DONTNEED's zeroing is the host's. */
+/* madvise(2) advice values. */
+enum {
+	MADV_DONTFORK_K = 10,
+	MADV_DOFORK_K = 11,
+	MADV_HWPOISON_K = 100,
+	MADV_SOFT_OFFLINE_K = 101,
+};
+
+/* Advice Linux 6.1 knows: 0-4 (NORMAL..DONTNEED), 8-24, and the two
+ * memory-failure ones. */
+static bool
+advice_known(int advice)
+{
+	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 24) ||
+	       advice == MADV_HWPOISON_K || advice == MADV_SOFT_OFFLINE_K;
+}
+
+/*
+ * madvise: the host owns the pages, so the advice goes to the host, whose
+ * map of the range is the same as ours and which answers as Linux does
+ * (DONTNEED zeroes private anonymous pages and re-reads a private file
+ * mapping from the page cache, FREE refuses file mappings, WIPEONFORK
+ * shared ones).  DONTFORK is also recorded in our map, which fork copies.
+ * Poisoning host pages is never passed on.
+ */
 long
 sys_madvise(struct task *t, const uint64_t a[6])
 {
-	uint64_t addr = a[0], len = a[1];
+	uint64_t addr = a[0], end = addr + PAGE_ALIGN(a[1]);
 	int advice = (int)a[2];
+	long r;
 
-	if (addr & (PAGE_SIZE - 1))
+	if ((addr & (PAGE_SIZE - 1)) || end < addr || !advice_known(advice))
 		return -EINVAL;
-	if (advice == 4 /* MADV_DONTNEED */ || advice == 8 /* MADV_FREE */)
-		return host_task_syscall(t->host, SYS_madvise, addr, len,
-					 (uint64_t)advice, 0, 0, 0);
+	if (advice == MADV_HWPOISON_K || advice == MADV_SOFT_OFFLINE_K)
+		return -EPERM;
+	if (end == addr)
+		return 0;
+	r = host_task_syscall(t->host, SYS_madvise, addr, end - addr,
+			      (uint64_t)advice, 0, 0, 0);
+	if (r == 0 && (advice == MADV_DONTFORK_K || advice == MADV_DOFORK_K))
+		r = mm_set_dontfork(t->mm, addr, end, advice == MADV_DONTFORK_K);
+	return r;
+}
+
+/*
+ * The mlock family.  Guest memory is never swapped out by the kernel (the
+ * host may, which guest mlock could not prevent without host privileges),
+ * so locking has nothing to do beyond Linux's checks: the range must be
+ * mapped and, without CAP_IPC_LOCK, fit RLIMIT_MEMLOCK.
+ */
+#define RLIMIT_MEMLOCK_K 8
+#define CAP_IPC_LOCK_K 14
+#define MLOCK_ONFAULT_K 1
+#define MCL_CURRENT_K 1
+#define MCL_FUTURE_K 2
+#define MCL_ONFAULT_K 4
+
+static long
+lock_allowed(struct task *t, uint64_t len)
+{
+	uint64_t limit = process_rlimit(t->proc, RLIMIT_MEMLOCK_K);
+
+	if (cred_cap_effective(&t->cred) & (1ULL << CAP_IPC_LOCK_K))
+		return 0;
+	if (limit == 0)
+		return -EPERM;
+	return len > limit ? -ENOMEM : 0;
+}
+
+static long
+lock_range(struct task *t, uint64_t addr, uint64_t len, bool lock)
+{
+	uint64_t start = PAGE_ALIGN_DOWN(addr), end = PAGE_ALIGN(addr + len);
+	long r;
+
+	if (addr + len < addr)
+		return -EINVAL;
+	if (lock && (r = lock_allowed(t, end - start)) < 0)
+		return r;
+	return mm_range_mapped(t->mm, start, end) ? 0 : -ENOMEM;
+}
+
+long
+sys_mlock(struct task *t, const uint64_t a[6])
+{
+	return lock_range(t, a[0], a[1], true);
+}
+
+long
+sys_mlock2(struct task *t, const uint64_t a[6])
+{
+	if (a[2] & ~(uint64_t)MLOCK_ONFAULT_K)
+		return -EINVAL;
+	return lock_range(t, a[0], a[1], true);
+}
+
+long
+sys_munlock(struct task *t, const uint64_t a[6])
+{
+	return lock_range(t, a[0], a[1], false);
+}
+
+long
+sys_mlockall(struct task *t, const uint64_t a[6])
+{
+	uint64_t flags = a[0];
+
+	if (!flags || (flags & ~(uint64_t)(MCL_CURRENT_K | MCL_FUTURE_K | MCL_ONFAULT_K)) ||
+	    flags == MCL_ONFAULT_K)
+		return -EINVAL;
+	return lock_allowed(t, (flags & MCL_CURRENT_K) ? t->mm->committed : 0);
+}
+
+long
+sys_munlockall(struct task *t, const uint64_t a[6])
+{
 	return 0;
+}
+
+/*
+ * membarrier: a guest process is a host process whose host threads are
+ * its threads, so the host's barrier over this process is the guest's.
+ */
+long
+sys_membarrier(struct task *t, const uint64_t a[6])
+{
+	return host_task_syscall(t->host, SYS_membarrier, a[0], a[1], a[2], 0,
+				 0, 0);
 }
 
 #define MS_ASYNC_K 1
