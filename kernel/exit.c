@@ -62,6 +62,7 @@ reparent_children(struct process *p)
 	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
 		list_del(&c->sibling);
 		c->parent = init_process;
+		c->exit_signal = 17; /* so init's plain wait reaps it */
 		list_add_tail(&c->sibling, &init_process->children);
 		if (c->state == PROC_ZOMBIE)
 			process_notify_parent(c, K_CLD_EXITED, 0);

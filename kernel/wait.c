@@ -53,9 +53,17 @@ struct wait_result {
 	int64_t utime, stime; /* the child's CPU time and its children's */
 };
 
+/*
+ * Is c one the wait is for?  A "clone" child (exit signal other than
+ * SIGCHLD) only for __WCLONE, the others only without it; __WALL: both.
+ */
 static bool
-wait_matches(struct process *c, int idtype, int id, struct process *self)
+wait_matches(struct process *c, int idtype, int id, int options,
+	     struct process *self)
 {
+	if (!(options & WALL_K) &&
+	    (c->exit_signal != 17) != !!(options & WCLONE_K))
+		return false;
 	switch (idtype) {
 	case P_PID:
 		return c->pid == id;
@@ -121,7 +129,7 @@ do_wait(struct task *t, int idtype, int id, int options,
 		int r;
 
 		list_for_each_entry_safe(c, tmp, &self->children, sibling) {
-			if (!wait_matches(c, idtype, id, self))
+			if (!wait_matches(c, idtype, id, options, self))
 				continue;
 			any = true;
 			if (wait_collect(c, options, res))

@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_stop_wait" {
+	differential sig_stop_wait
+}
+
 @test "differential: sig_faults" {
 	differential sig_faults
 }
