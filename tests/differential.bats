@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_thread_pending" {
+	differential sig_thread_pending
+}
+
 @test "differential: sig_stop_wait" {
 	differential sig_stop_wait
 }
