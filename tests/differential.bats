@@ -298,6 +298,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_restart" {
+	differential sig_restart
+}
+
 @test "differential: sig_thread_pending" {
 	differential sig_thread_pending
 }

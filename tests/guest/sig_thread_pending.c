@@ -24,18 +24,6 @@ handler(int sig)
 	handled_by = gettid();
 }
 
-/* Let the other side run to step n and wait until it has. */
-static void
-advance(volatile int *mine, int n, volatile int *theirs)
-{
-	pthread_mutex_lock(&lock);
-	*mine = n;
-	pthread_cond_broadcast(&cond);
-	while (*theirs < n)
-		pthread_cond_wait(&cond, &lock);
-	pthread_mutex_unlock(&lock);
-}
-
 static void
 wait_for(volatile int *theirs, int n)
 {
@@ -52,6 +40,14 @@ done(volatile int *mine, int n)
 	*mine = n;
 	pthread_cond_broadcast(&cond);
 	pthread_mutex_unlock(&lock);
+}
+
+/* Let the other side run to step n and wait until it has. */
+static void
+advance(volatile int *mine, int n, volatile int *theirs)
+{
+	done(mine, n);
+	wait_for(theirs, n);
 }
 
 static void

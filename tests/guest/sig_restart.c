@@ -1,0 +1,173 @@
+/*
+ * Interrupted sleeps: a handled signal ends a blocking read on a pipe with
+ * EINTR, or restarts it under SA_RESTART; nanosleep, poll and pause end
+ * with EINTR either way (nanosleep with the time left); wait4 restarts;
+ * an ignored signal, or one whose default is to ignore, interrupts nothing;
+ * a stop and continue is invisible to a blocking read.
+ *
+ * The sender is a child that waits until the parent sleeps (its state in
+ * /proc/PID/stat is S) before it signals, so nothing depends on timing.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+
+#include "guest.h"
+
+static int data[2];
+
+static void
+handler(int sig)
+{
+	/* Give the interrupted read something to find when it restarts. */
+	if (write(data[1], "x", 1) != 1)
+		_exit(98);
+}
+
+static char
+proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* A child that signals us with each of sigs once we sleep, then exits. */
+static pid_t
+sender(const int *sigs)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(stdout);
+	pid = OK(fork());
+	if (pid != 0)
+		return pid;
+	for (; *sigs; sigs++) {
+		while (proc_state(parent) != 'S')
+			usleep(1000);
+		if (*sigs == SIGSTOP) {
+			kill(parent, SIGSTOP);
+			while (proc_state(parent) != 'T')
+				usleep(1000);
+			kill(parent, SIGCONT);
+			continue;
+		}
+		kill(parent, *sigs);
+		usleep(1000);
+	}
+	_exit(0);
+}
+
+static void
+reap(pid_t pid)
+{
+	int st;
+
+	OK(waitpid(pid, &st, 0));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		errx(1, "the sender failed: %s", wstatus_str(st));
+}
+
+static void
+install(int sig, void (*h)(int), int flags)
+{
+	struct sigaction sa = { .sa_handler = h, .sa_flags = flags };
+
+	sigemptyset(&sa.sa_mask);
+	OK(sigaction(sig, &sa, NULL));
+}
+
+/* A blocking read on the data pipe while the sender sends sigs. */
+static void
+pipe_read(const char *what, const int *sigs)
+{
+	pid_t pid = sender(sigs);
+	ssize_t n;
+	char c;
+
+	n = read(data[0], &c, 1);
+	if (n == 1)
+		printf("%s: read returned the byte\n", what);
+	else
+		printf("%s: read failed: %s\n", what,
+		       strerrorname_np(errno));
+	reap(pid);
+	while (poll(&(struct pollfd){ .fd = data[0], .events = POLLIN }, 1,
+		    0) == 1)
+		OK(read(data[0], &c, 1));
+}
+
+static void
+sleeps(void)
+{
+	static const int usr1[] = { SIGUSR1, 0 };
+	struct timespec req = { 100, 0 }, rem = { 0, 0 };
+	struct pollfd p = { .fd = data[0], .events = POLLIN };
+	pid_t pid;
+	int st;
+
+	install(SIGUSR1, handler, SA_RESTART);
+	pid = sender(usr1);
+	FAILS(nanosleep(&req, &rem), EINTR, "nanosleep under SA_RESTART");
+	CHECK(rem.tv_sec > 0 && rem.tv_sec <= 100,
+	      "with the time left in rem");
+	reap(pid);
+	pipe_read("after nanosleep's handler", (const int[]){ 0 });
+
+	pid = sender(usr1);
+	FAILS(poll(&p, 1, 100000), EINTR, "poll under SA_RESTART");
+	reap(pid);
+	pipe_read("after poll's handler", (const int[]){ 0 });
+
+	pid = sender(usr1);
+	FAILS(pause(), EINTR, "pause under SA_RESTART");
+	reap(pid);
+	pipe_read("after pause's handler", (const int[]){ 0 });
+
+	/* wait4 for the sender itself: restarted until it exits. */
+	pid = sender(usr1);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st),
+	      "wait4 under SA_RESTART restarts and reaps the sender");
+	pipe_read("after wait4's handler", (const int[]){ 0 });
+	install(SIGUSR1, handler, 0);
+	pid = sender(usr1);
+	FAILS(waitpid(pid, &st, 0), EINTR, "wait4 without SA_RESTART");
+	reap(pid);
+	pipe_read("after that handler", (const int[]){ 0 });
+}
+
+int
+main(void)
+{
+	OK(pipe(data));
+
+	install(SIGUSR1, handler, 0);
+	pipe_read("handler without SA_RESTART", (const int[]){ SIGUSR1, 0 });
+	install(SIGUSR1, handler, SA_RESTART);
+	pipe_read("handler with SA_RESTART", (const int[]){ SIGUSR1, 0 });
+
+	/* These interrupt nothing; the handled SIGUSR1 after them ends it. */
+	install(SIGUSR2, SIG_IGN, 0);
+	install(SIGUSR1, handler, SA_RESTART);
+	pipe_read("SIG_IGN SIGUSR2, SIGWINCH, SIGCHLD, then SIGUSR1",
+		  (const int[]){ SIGUSR2, SIGWINCH, SIGCHLD, SIGUSR1, 0 });
+	pipe_read("stopped and continued, then SIGUSR1",
+		  (const int[]){ SIGSTOP, SIGUSR1, 0 });
+	install(SIGUSR1, handler, 0);
+	pipe_read("stopped and continued, then SIGUSR1 without SA_RESTART",
+		  (const int[]){ SIGSTOP, SIGUSR1, 0 });
+
+	sleeps();
+	return 0;
+}
