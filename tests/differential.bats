@@ -61,10 +61,11 @@ done
 SCRIPT
 }
 
+# The root is writable: fs_direct_io needs an ext4 directory.
 guest_batch() {
 	local img
 	img=$(test_image) || return 1
-	run_vmlinux "ubd0=$img" init=/bin/sh -- -c "$(guest_script "$@")
+	run_vmlinux "ubd0=$img" rw init=/bin/sh -- -c "$(guest_script "$@")
 poweroff -f"
 }
 
@@ -429,6 +430,10 @@ guest_stderr() {
 
 @test "differential: fs_copy_file_range" {
 	differential fs_copy_file_range
+}
+
+@test "differential: fs_direct_io" {
+	differential fs_direct_io
 }
 
 # Credentials and permissions: these programs change users, which natively

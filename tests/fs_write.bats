@@ -79,3 +79,31 @@ ls | wc -l; cat f2999'
 	assert_image_clean "$img"
 	[[ $(debugfs_cat "$img" /many/f1500) == 1500 ]] || umk_fail "f1500"
 }
+
+# kill_vmlinux: SIGKILL the kernel of the last vmlinux_bg and its guest's
+# host processes, as a host crash would stop them (no unmount, no flush).
+kill_vmlinux() {
+	local pids
+	pids=$(umk_leftover_pids)
+	# shellcheck disable=SC2086 # one pid a word
+	[[ -n $pids ]] && kill -KILL $pids
+	wait_bg || true
+}
+
+# replay IMG: what the next mount would see: the journal replayed.
+replay() {
+	e2fsck -p -E journal_only "$1" >/dev/null 2>&1 || true
+}
+
+@test "an O_SYNC write is in the image when the kernel is killed right after it" {
+	img=$(test_image)
+	out=$BATS_TEST_TMPDIR/console
+	vmlinux_bg "$out" "ubd0=$img" rw init=/bin/sh -- -c \
+		'/tests/fs_direct_io osync /root/synced "on the disk at once"'
+	wait_for_line "$out" written
+	kill_vmlinux
+	replay "$img"
+	[[ $(debugfs_cat "$img" /root/synced) == "on the disk at once" ]] ||
+		umk_fail "the O_SYNC write is not in the image after the kill"
+	assert_image_clean "$img"
+}

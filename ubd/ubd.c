@@ -6,6 +6,11 @@
  * minor 16*N, and given a /dev/ubdX node.  Requests are served with
  * positioned host reads and writes; the image's size is rounded down to
  * whole sectors.
+ *
+ * Durability: a flush (fsync, a journal commit) is an fdatasync of the
+ * image, skipped when nothing was written since the last one; with the
+ * `s` flag (ubdNs=) every write is flushed before it completes, as UML's
+ * O_SYNC open of the image.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +29,7 @@ struct ubd {
 	int fd;		 /* the image, or -1 for a COW disk */
 	struct cow *cow; /* a COW overlay over a read-only image */
 	bool sync;
+	bool dirty;	 /* written since the last flush */
 	const char *file;
 };
 
@@ -43,10 +49,14 @@ static int
 ubd_flush(struct bdev *bd)
 {
 	struct ubd *u = bd->priv;
+	int r;
 
-	if (u->cow)
-		return cow_flush(u->cow);
-	return ubd_host_fsync(u->fd);
+	if (!u->dirty)
+		return 0;
+	r = u->cow ? cow_flush(u->cow) : ubd_host_fsync(u->fd);
+	if (r == 0)
+		u->dirty = false;
+	return r;
 }
 
 static int
@@ -59,6 +69,7 @@ ubd_write(struct bdev *bd, uint64_t off, const void *buf, size_t len)
 		r = cow_write(u->cow, off, buf, len);
 	else
 		r = ubd_host_pwrite(u->fd, buf, len, off);
+	u->dirty = true;
 	if (r == 0 && u->sync)
 		r = ubd_flush(bd);
 	return r;

@@ -207,6 +207,7 @@ const struct file_ops blkdev_file_ops = {
 	.llseek = blkdev_llseek,
 	.fsync = blkdev_fsync,
 	.ioctl = blkdev_ioctl,
+	.direct_io = true, /* no cache to go around */
 };
 
 #include "task.h"

@@ -60,6 +60,23 @@ sys_dup3(struct task *t, const uint64_t a[6])
 	return do_dup3(t, (int)a[0], (int)a[1], (int)a[2]);
 }
 
+/*
+ * F_SETFL: only the flags of SETFL_MASK change (O_SYNC and O_DSYNC stay
+ * as open set them).  O_DIRECT only where open would allow it, except on
+ * pipes and FIFOs, where Linux takes it for packet mode.
+ */
+static long
+set_file_flags(struct file *f, unsigned int flags)
+{
+	bool fifo = f->inode && K_ISFIFO(f->inode->mode);
+
+	if ((flags & O_DIRECT) && !fifo && !file_can_direct(f))
+		return -EINVAL;
+	f->flags = (f->flags & ~(unsigned int)SETFL_MASK) |
+		   (flags & SETFL_MASK);
+	return 0;
+}
+
 /* struct flock, x86_64 layout. */
 struct flock_k {
 	int16_t type, whence;
@@ -98,8 +115,7 @@ sys_fcntl(struct task *t, const uint64_t a[6])
 		r = f->flags & ~(unsigned int)O_CLOEXEC;
 		break;
 	case F_SETFL:
-		f->flags = (f->flags & ~(unsigned int)SETFL_MASK) |
-			   ((unsigned int)arg & SETFL_MASK);
+		r = set_file_flags(f, (unsigned int)arg);
 		break;
 	case F_GETLK:
 		if (copy_from_user(t, &fl, UADDR(arg), sizeof(fl)) < 0) {

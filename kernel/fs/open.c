@@ -225,6 +225,11 @@ do_sys_open(struct task *t, int dirfd, uaddr_t upath, int flags, uint32_t mode)
 		r = vfs_open_path(t, &p, (unsigned)flags & ~(O_CLOEXEC | O_TRUNC |
 							    O_CREAT | O_EXCL),
 				  &f);
+		/* After the open, as Linux: a created file stays. */
+		if (r == 0 && (flags & O_DIRECT) && !file_can_direct(f)) {
+			file_put(f);
+			r = -EINVAL;
+		}
 	}
 	path_put(&p);
 	if (r < 0)

@@ -3,11 +3,17 @@
  * sendfile and copy_file_range.  Blocking policy belongs to each file's
  * ops; here are the checks common to all (access mode, EISDIR, ESPIPE,
  * counts) and the one loop that splits a vector into calls.
+ *
+ * Two open flags act here for every file: O_DIRECT's alignment rules
+ * (the file's read and write do the rest), and O_SYNC/O_DSYNC (or
+ * pwritev2's RWF_SYNC/RWF_DSYNC), which make a write an fsync (an
+ * fdatasync) of the file before it returns, as Linux's generic_write_sync.
  */
 #include <fcntl.h>
 #include <stdlib.h>
 
 #include "errno.h"
+#include "fs/bdev.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 #include "syscalls.h"
@@ -16,6 +22,24 @@
 
 #define MAX_RW_COUNT 0x7ffff000UL
 #define UIO_MAXIOV 1024
+
+/* preadv2/pwritev2 flags. */
+#define RWF_HIPRI_K 0x01
+#define RWF_DSYNC_K 0x02
+#define RWF_SYNC_K 0x04
+#define RWF_NOWAIT_K 0x08
+#define RWF_APPEND_K 0x10
+#define RWF_KNOWN_K 0x1f
+
+/* O_SYNC is this bit (Linux's __O_SYNC) and O_DSYNC together. */
+#define O_SYNC_ONLY (O_SYNC & ~O_DSYNC)
+
+/*
+ * O_DIRECT wants the offset, the length and the buffer's address aligned
+ * to the device's logical block (ubd's 512-byte sector; Linux 6.1 asks
+ * the same of the memory, through the queue's DMA alignment).
+ */
+#define DIRECT_ALIGN SECTOR_SIZE
 
 struct iovec_k {
 	uint64_t base;
@@ -34,13 +58,59 @@ seekable(const struct file *f)
 	return true;
 }
 
+/*
+ * O_DIRECT's check of a transfer at pos whose buffer addresses and lengths,
+ * ORed together, are bits: 1 to go on, 0 for a read that starts at or past
+ * the end of a regular file (Linux returns 0 before looking at alignment),
+ * or -EINVAL.
+ */
+static int
+direct_check(const struct file *f, uint64_t pos, uint64_t bits, bool write)
+{
+	if (!(f->flags & O_DIRECT) || !f->ops->direct_io)
+		return 1;
+	if (!write && f->inode && K_ISREG(f->inode->mode) &&
+	    pos >= f->inode->size)
+		return 0;
+	return ((pos | bits) & (DIRECT_ALIGN - 1)) ? -EINVAL : 1;
+}
+
+/* Where a write without an offset of its own, or an appending one, goes. */
+static uint64_t
+write_start(const struct file *f, const uint64_t *pos, unsigned int rwf)
+{
+	bool append = (rwf & RWF_APPEND_K) ||
+		      (!pos && (f->flags & O_APPEND));
+
+	if (append && f->inode && K_ISREG(f->inode->mode))
+		return f->inode->size;
+	return pos ? *pos : f->pos;
+}
+
+/*
+ * After a write that moved data: O_SYNC and RWF_SYNC sync the file as
+ * fsync would, O_DSYNC and RWF_DSYNC as fdatasync.  Only files with data
+ * of their own (regular files, block devices).  May sleep.
+ */
+static int
+write_sync(struct file *f, unsigned int rwf)
+{
+	bool dsync = (f->flags & O_DSYNC) || (rwf & (RWF_DSYNC_K | RWF_SYNC_K));
+	bool full = (f->flags & O_SYNC_ONLY) || (rwf & RWF_SYNC_K);
+
+	if (!dsync || !f->inode || !f->ops || !f->ops->fsync ||
+	    !(K_ISREG(f->inode->mode) || K_ISBLK(f->inode->mode)))
+		return 0;
+	return f->ops->fsync(f, !full);
+}
+
 /* May sleep.  pos NULL: use and advance the file position. */
 static ssize_t
 rw_one(struct task *t, struct file *f, uaddr_t buf, size_t count,
-       uint64_t *pos, bool write)
+       uint64_t *pos, bool write, unsigned int rwf)
 {
-	struct uio u = uio_user(t, buf, count > MAX_RW_COUNT ? MAX_RW_COUNT
-							     : count);
+	size_t len = count > MAX_RW_COUNT ? MAX_RW_COUNT : count;
+	struct uio u = uio_user(t, buf, len);
 	uint64_t p;
 	ssize_t r;
 
@@ -54,10 +124,9 @@ rw_one(struct task *t, struct file *f, uaddr_t buf, size_t count,
 		return -EINVAL;
 	if (count == 0)
 		return 0;
-	p = pos ? *pos : f->pos;
-	if (write && !pos && (f->flags & O_APPEND) && f->inode &&
-	    K_ISREG(f->inode->mode))
-		p = f->inode->size;
+	p = write ? write_start(f, pos, rwf) : pos ? *pos : f->pos;
+	if ((r = direct_check(f, p, buf.addr | len, write)) <= 0)
+		return r;
 	r = write ? f->ops->write(f, &u, &p) : f->ops->read(f, &u, &p);
 	if (r > 0) {
 		if (pos)
@@ -81,7 +150,13 @@ rw_fd(struct task *t, int fd, uaddr_t buf, size_t count, int64_t off,
 	if (positioned && (!seekable(f) || off < 0))
 		r = !seekable(f) ? -ESPIPE : -EINVAL;
 	else
-		r = rw_one(t, f, buf, count, positioned ? &pos : NULL, write);
+		r = rw_one(t, f, buf, count, positioned ? &pos : NULL, write, 0);
+	if (write && r > 0) {
+		int e = write_sync(f, 0);
+
+		if (e < 0)
+			r = e;
+	}
 	file_put(f);
 	return r;
 }
@@ -112,14 +187,51 @@ sys_pwrite64(struct task *t, const uint64_t a[6])
 		     true);
 }
 
+/*
+ * O_DIRECT checks a vector as a whole before moving anything: every
+ * segment's address and length, and the starting offset.
+ */
+static int
+direct_check_vec(struct file *f, const struct iovec_k *iov, uint64_t n,
+		 const uint64_t *pos, bool write, unsigned int rwf)
+{
+	uint64_t bits = 0, i, p;
+
+	if (!(f->flags & O_DIRECT) || !f->ops)
+		return 1;
+	for (i = 0; i < n; i++)
+		bits |= iov[i].base | iov[i].len;
+	p = write ? write_start(f, pos, rwf) : pos ? *pos : f->pos;
+	return direct_check(f, p, bits, write);
+}
+
+/* The checks of a vector before the loop: 0, or an error for all of it. */
+static long
+rw_vec_check(struct file *f, const struct iovec_k *iov, uint64_t n,
+	     const uint64_t *pos, bool write, unsigned int rwf)
+{
+	uint64_t i, total = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((int64_t)iov[i].len < 0 || total + iov[i].len < total)
+			return -EINVAL;
+		total += iov[i].len;
+	}
+	if (pos && (!seekable(f) || (int64_t)*pos < 0))
+		return !seekable(f) ? -ESPIPE : -EINVAL;
+	if (total == 0)
+		return 0;
+	return direct_check_vec(f, iov, n, pos, write, rwf) < 0 ? -EINVAL : 0;
+}
+
 /* The vector loop: stop at the first short transfer or error. */
 static long
 rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
-       bool positioned, bool write)
+       bool positioned, bool write, unsigned int rwf)
 {
 	struct iovec_k *iov;
 	struct file *f;
-	uint64_t pos = (uint64_t)off, i, total = 0;
+	uint64_t pos = (uint64_t)off, i;
 	long done = 0;
 
 	if (n > UIO_MAXIOV)
@@ -132,20 +244,16 @@ rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
 	}
 	if (copy_from_user(t, iov, uiov, sizeof(*iov) * n) < 0)
 		done = -EFAULT;
-	for (i = 0; done == 0 && i < n; i++) {
-		if ((int64_t)iov[i].len < 0 || total + iov[i].len < total)
-			done = -EINVAL;
-		total += iov[i].len;
-	}
-	if (done == 0 && positioned && (!seekable(f) || off < 0))
-		done = !seekable(f) ? -ESPIPE : -EINVAL;
+	if (done == 0)
+		done = rw_vec_check(f, iov, n, positioned ? &pos : NULL, write,
+				    rwf);
 	for (i = 0; done >= 0 && i < n; i++) {
 		ssize_t r;
 
 		if (iov[i].len == 0)
 			continue;
 		r = rw_one(t, f, UADDR(iov[i].base), iov[i].len,
-			   positioned ? &pos : NULL, write);
+			   positioned ? &pos : NULL, write, rwf);
 		if (r < 0) {
 			if (done == 0)
 				done = r;
@@ -155,6 +263,12 @@ rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
 		if ((uint64_t)r < iov[i].len)
 			break;
 	}
+	if (write && done > 0) {
+		int e = write_sync(f, rwf);
+
+		if (e < 0)
+			done = e;
+	}
 	free(iov);
 	file_put(f);
 	return done;
@@ -163,27 +277,72 @@ rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
 long
 sys_readv(struct task *t, const uint64_t a[6])
 {
-	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], 0, false, false);
+	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], 0, false, false, 0);
 }
 
 long
 sys_writev(struct task *t, const uint64_t a[6])
 {
-	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], 0, false, true);
+	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], 0, false, true, 0);
 }
 
 long
 sys_preadv(struct task *t, const uint64_t a[6])
 {
 	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], (int64_t)a[3], true,
-		      false);
+		      false, 0);
 }
 
 long
 sys_pwritev(struct task *t, const uint64_t a[6])
 {
 	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], (int64_t)a[3], true,
-		      true);
+		      true, 0);
+}
+
+/*
+ * preadv2/pwritev2: an offset of -1 means the file position; the flags
+ * ask for a sync after the write (RWF_DSYNC, RWF_SYNC), an append
+ * (RWF_APPEND), polling (RWF_HIPRI, meaningless here and ignored) or no
+ * waiting (RWF_NOWAIT: reads of regular files, which never wait for
+ * another task here; elsewhere unsupported, as Linux's buffered ext4
+ * writes).
+ */
+static long
+rw_vec2(struct task *t, const uint64_t a[6], bool write)
+{
+	unsigned int rwf = (unsigned int)a[5];
+	int64_t off = (int64_t)a[3];
+
+	if (rwf & ~(unsigned int)RWF_KNOWN_K)
+		return -EOPNOTSUPP;
+	if (!write && (rwf & RWF_APPEND_K))
+		return -EINVAL;
+	if (rwf & RWF_NOWAIT_K) {
+		struct file *f = fd_get(t, (int)a[0]);
+		bool ok = f && !write && f->inode && K_ISREG(f->inode->mode);
+
+		if (f)
+			file_put(f);
+		if (!f)
+			return -EBADF;
+		if (!ok)
+			return -EOPNOTSUPP;
+	}
+	return rw_vec(t, (int)a[0], UADDR(a[1]), a[2], off, off != -1, write,
+		      rwf);
+}
+
+long
+sys_preadv2(struct task *t, const uint64_t a[6])
+{
+	return rw_vec2(t, a, false);
+}
+
+long
+sys_pwritev2(struct task *t, const uint64_t a[6])
+{
+	return rw_vec2(t, a, true);
 }
 
 long

@@ -261,6 +261,12 @@ struct file_ops {
 	 * for mmap; the fd stays the file's.  NULL: not mappable from memory.
 	 */
 	int (*mmap_fd)(struct file *f, uint64_t off, uint64_t len);
+	/*
+	 * O_DIRECT is allowed (Linux's FMODE_CAN_ODIRECT): read_write.c
+	 * checks the alignment, read and write see the flag and go around
+	 * any cache.  Opens of other files with O_DIRECT fail with EINVAL.
+	 */
+	bool direct_io;
 };
 
 struct inode {
@@ -326,6 +332,13 @@ struct file {
 
 #define FMODE_READ(f) (((f)->flags & 3) != 1) /* O_RDONLY or O_RDWR */
 #define FMODE_WRITE(f) (((f)->flags & 3) != 0)
+
+/* May the file have O_DIRECT (see file_ops.direct_io)? */
+static inline bool
+file_can_direct(const struct file *f)
+{
+	return f->ops && f->ops->direct_io;
+}
 
 /* Filesystem types (register at boot). */
 void register_filesystem(struct fs_type *type);

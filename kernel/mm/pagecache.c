@@ -262,6 +262,33 @@ pagecache_write(struct page_cache *pc, struct uio *u, uint64_t *pos)
 	return done ? (ssize_t)done : r;
 }
 
+int
+pagecache_update(struct page_cache *pc, uint64_t off, const void *buf,
+		 size_t len)
+{
+	uint64_t page, n, from, to, end = off + len;
+	int r;
+
+	if (!pc || pc->memfd < 0 || len == 0)
+		return 0;
+	if (end > pc->size && (r = pagecache_resize(pc, end)) < 0)
+		return r;
+	for (page = off / PAGE_SIZE; page * PAGE_SIZE < end; page += n ? n : 1) {
+		for (n = 0; (page + n) * PAGE_SIZE < end &&
+			    page_loaded(pc, page + n);
+		     n++)
+			;
+		if (n == 0)
+			continue;
+		from = page * PAGE_SIZE > off ? page * PAGE_SIZE : off;
+		to = (page + n) * PAGE_SIZE < end ? (page + n) * PAGE_SIZE : end;
+		if (host_pwrite(pc->memfd, (const char *)buf + (from - off),
+				to - from, from) != (ssize_t)(to - from))
+			return -EIO;
+	}
+	return 0;
+}
+
 /* Write every loaded page back: shared writable mappings may have
  * changed any of them.  May sleep. */
 static int

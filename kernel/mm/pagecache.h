@@ -43,6 +43,14 @@ int pagecache_resize(struct page_cache *pc, uint64_t size);
  */
 ssize_t pagecache_write(struct page_cache *pc, struct uio *u, uint64_t *pos);
 
+/*
+ * The backing store took len bytes at off behind the cache's back (an
+ * O_DIRECT write): copy them into the pages already loaded so that read
+ * and mappings see them; pages not loaded stay so.  May sleep.
+ */
+int pagecache_update(struct page_cache *pc, uint64_t off, const void *buf,
+		     size_t len);
+
 /* Write back what shared writable mappings may have changed.  May sleep. */
 int pagecache_sync(struct page_cache *pc);
 /* A shared writable mapping of the file appeared (+1) or went (-1). */

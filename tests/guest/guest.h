@@ -151,18 +151,26 @@ tmpdir_remove(void)
 }
 
 /*
- * Make a fresh directory under /tmp, chdir into it and remove it at exit.
- * The path is never printed: it differs from run to run.
+ * Make a fresh directory under parent, chdir into it and remove it at
+ * exit.  The path is never printed: it differs from run to run.
  */
 static inline void
-tmpdir_enter(void)
+tmpdir_enter_in(const char *parent)
 {
-	strcpy(guest_tmpdir, "/tmp/umk-guest.XXXXXX");
+	snprintf(guest_tmpdir, sizeof(guest_tmpdir), "%s/umk-guest.XXXXXX",
+		 strcmp(parent, "/") == 0 ? "" : parent);
 	if (mkdtemp(guest_tmpdir) == NULL)
-		err(1, "mkdtemp in /tmp");
+		err(1, "mkdtemp in %s", parent);
 	guest_tmpdir_owner = getpid();
 	atexit(tmpdir_remove);
 	OK(chdir(guest_tmpdir));
+}
+
+/* The same under /tmp. */
+static inline void
+tmpdir_enter(void)
+{
+	tmpdir_enter_in("/tmp");
 }
 
 /* Write all of buf to a new file called name (mode 0644). */

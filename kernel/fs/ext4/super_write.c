@@ -182,8 +182,11 @@ ext4_sync(struct ext4_fs *fs)
 
 	if (fs->read_only)
 		return 0;
+	/* The commit flushes only if it had metadata to log; data written
+	 * in place since the last flush must reach the disk all the same. */
 	if (fs->jnl != NULL)
-		return ext4_journal_commit(fs);
+		return (err = ext4_journal_commit(fs)) < 0 ? err
+							   : bdev_flush(fs->bd);
 	if (fs->sb_dirty && (err = ext4_super_store(fs)) < 0)
 		return err;
 	if ((err = ext4_cache_writeback(fs)) < 0)

@@ -6,9 +6,12 @@
  * inode's fields are copied again from it (ext4_sync_vfs).
  *
  * File data goes through the page cache (mm/pagecache.c), which writes
- * through to ext4_write.  A timer commits the journal every few seconds,
+ * through to ext4_write; O_DIRECT reads and writes go straight to
+ * ext4_read and ext4_write, and a direct write then updates the pages the
+ * cache holds, so both views stay one.  A timer commits the journal every few seconds,
  * as Linux's commit interval does.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 #include "printk.h"
 
 #define EXT4_SUPER_MAGIC 0xEF53
+#define EXT4_DIRECT_CHUNK (256 * 1024) /* bytes per O_DIRECT step */
 
 static const struct inode_ops ext4_dir_iops, ext4_file_iops,
 	ext4_symlink_iops;
@@ -167,12 +171,86 @@ ext4_pagecache(struct inode *inode)
 	return inode->pcache;
 }
 
+/*
+ * An O_DIRECT read: from the disk, once what shared mappings changed is
+ * written back (as Linux writes dirty pages of the range first).
+ */
+static ssize_t
+ext4_read_direct(struct inode *inode, struct uio *u, uint64_t *pos)
+{
+	size_t want = uio_left(u), done = 0;
+	char *buf;
+	ssize_t r;
+
+	if ((r = pagecache_sync(inode->pcache)) < 0)
+		return r;
+	if (*pos >= inode->size)
+		return 0;
+	if (want > inode->size - *pos)
+		want = (size_t)(inode->size - *pos);
+	if ((buf = malloc(EXT4_DIRECT_CHUNK)) == NULL)
+		return -ENOMEM;
+	while (done < want) {
+		size_t chunk = want - done < EXT4_DIRECT_CHUNK
+				       ? want - done : EXT4_DIRECT_CHUNK;
+
+		r = ext4_read(sb_fs(inode->sb), inode->priv, *pos, buf, chunk);
+		if (r <= 0)
+			break;
+		if (uio_out(u, buf, (size_t)r) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		*pos += (uint64_t)r;
+		done += (size_t)r;
+	}
+	free(buf);
+	return done ? (ssize_t)done : r;
+}
+
 static ssize_t
 ext4_file_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct page_cache *pc = ext4_pagecache(f->inode);
 
+	if (f->flags & O_DIRECT)
+		return ext4_read_direct(f->inode, u, pos);
 	return pc ? pagecache_read(pc, u, pos) : -ENOMEM;
+}
+
+/*
+ * An O_DIRECT write: to the disk, then into the pages the cache already
+ * holds.  Durable as much as a buffered write here (both reach the image
+ * at once); metadata waits for the commit unless O_SYNC says otherwise.
+ */
+static ssize_t
+ext4_write_direct(struct inode *inode, struct uio *u, uint64_t *pos)
+{
+	size_t want = uio_left(u), done = 0;
+	char *buf;
+	ssize_t r, n;
+
+	if ((r = pagecache_sync(inode->pcache)) < 0)
+		return r;
+	if ((buf = malloc(EXT4_DIRECT_CHUNK)) == NULL)
+		return -ENOMEM;
+	while (done < want) {
+		size_t chunk = want - done < EXT4_DIRECT_CHUNK
+				       ? want - done : EXT4_DIRECT_CHUNK;
+
+		if ((r = uio_in(u, buf, chunk)) < 0)
+			break;
+		n = ext4_write(sb_fs(inode->sb), inode->priv, *pos, buf, chunk);
+		if ((r = n == 0 ? -ENOSPC : n) < 0 ||
+		    (r = pagecache_update(inode->pcache, *pos, buf, (size_t)n)) < 0)
+			break;
+		*pos += (uint64_t)n;
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	}
+	free(buf);
+	return done ? (ssize_t)done : r;
 }
 
 /* Stamp mtime and ctime (and write the inode) after a data change. */
@@ -195,7 +273,8 @@ ext4_file_write(struct file *f, struct uio *u, uint64_t *pos)
 
 	if (!pc)
 		return -ENOMEM;
-	r = pagecache_write(pc, u, pos);
+	r = (f->flags & O_DIRECT) ? ext4_write_direct(f->inode, u, pos)
+				  : pagecache_write(pc, u, pos);
 	if (r > 0) {
 		int e = ext4_touch(f->inode);
 
@@ -627,6 +706,7 @@ static const struct file_ops ext4_file_fops = {
 	.write = ext4_file_write,
 	.fsync = ext4_file_fsync,
 	.mmap_fd = ext4_file_mmap_fd,
+	.direct_io = true,
 };
 
 static int
