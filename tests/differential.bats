@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: job_ttou_ttin" {
+	differential job_ttou_ttin
+}
+
 @test "differential: sig_restart" {
 	differential sig_restart
 }
