@@ -207,6 +207,7 @@ do_exit(struct task *t, int status)
 	task_unregister(t);
 	pid_free(t->tid);
 	wake_up(&p->thread_exit_wait);
+	signal_group_stop_check(p);
 	if (--p->nr_threads == 0) {
 		p->exit_uid = t->cred.uid;
 		memcpy(p->exit_comm, t->comm, sizeof(p->exit_comm));

@@ -205,8 +205,12 @@ prepare_signal(struct process *p, int sig)
 			sigpending_remove(&t->pending, STOP_SIGNALS);
 		if (p->stopped) {
 			p->stopped = false;
-			p->wait_report = WAIT_REPORT_CONTINUED;
-			process_notify_parent(p, K_CLD_CONTINUED, SIGCONT);
+			/* A stop the parent never saw: nothing to continue. */
+			if (p->stop_notified) {
+				p->wait_report = WAIT_REPORT_CONTINUED;
+				process_notify_parent(p, K_CLD_CONTINUED,
+						      SIGCONT);
+			}
 			wake_stopped_threads(p);
 		}
 	} else if (SIGMASK(sig) & STOP_SIGNALS) {
@@ -342,7 +346,7 @@ signal_pending(struct task *t)
 	ksigset_t pend = t->pending.set | t->proc->shared_pending.set;
 
 	return (pend & ~t->blocked) || (pend & SIG_KERNEL_ONLY) ||
-	       t->proc->group_exiting || t->zapped;
+	       t->proc->group_exiting || t->zapped || t->proc->stopped;
 }
 
 /*
@@ -386,22 +390,59 @@ signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info)
 	return 0;
 }
 
-/* Stop the process for job control until SIGCONT (or SIGKILL). */
+static bool
+sigkill_pending(const struct task *t)
+{
+	return (t->pending.set | t->proc->shared_pending.set) &
+	       SIGMASK(SIGKILL);
+}
+
+/*
+ * Start a job-control stop of t's whole process: every thread takes part
+ * (signal_pending is true for them until SIGCONT), the others are kicked
+ * into signal_deliver, and the last one to stop tells the parent.
+ */
 static void
 do_signal_stop(struct task *t, int sig)
 {
 	struct process *p = t->proc;
+	struct task *o;
 
-	if (!p->stopped) {
-		p->stopped = true;
-		p->stop_sig = sig;
-		p->wait_report = WAIT_REPORT_STOPPED;
-		process_notify_parent(p, K_CLD_STOPPED, sig);
-	}
-	while (p->stopped && !p->group_exiting &&
-	       !((t->pending.set | p->shared_pending.set) & SIGMASK(SIGKILL))) {
+	if (p->stopped)
+		return;
+	p->stopped = true;
+	p->stop_sig = sig;
+	p->stop_notified = false;
+	list_for_each_entry(o, &p->threads, thread_link)
+		if (o != t)
+			signal_wake(o, false);
+}
+
+void
+signal_group_stop_check(struct process *p)
+{
+	struct task *o;
+
+	if (!p->stopped || p->stop_notified || list_empty(&p->threads))
+		return;
+	list_for_each_entry(o, &p->threads, thread_link)
+		if (o->state != TASK_STOPPED)
+			return;
+	p->stop_notified = true;
+	p->wait_report = WAIT_REPORT_STOPPED;
+	process_notify_parent(p, K_CLD_STOPPED, p->stop_sig);
+}
+
+/* Take part in the group stop until SIGCONT (or SIGKILL, or an exit). */
+static void
+group_stop_wait(struct task *t)
+{
+	struct process *p = t->proc;
+
+	while (p->stopped && !p->group_exiting && !sigkill_pending(t)) {
 		t->state = TASK_STOPPED;
 		t->wchan = "do_signal_stop";
+		signal_group_stop_check(p);
 		schedule();
 		t->wchan = NULL;
 	}
@@ -458,6 +499,10 @@ signal_deliver(struct task *t, struct syscall_state *sc)
 			do_exit(t, 0);
 		if (t->proc->group_exiting)
 			do_exit(t, t->proc->exit_status);
+		if (t->proc->stopped && !sigkill_pending(t)) {
+			group_stop_wait(t);
+			continue;
+		}
 		if ((sig = signal_dequeue(t, ~(t->blocked & ~SIG_KERNEL_ONLY),
 					  &info)) == 0)
 			break;

@@ -149,7 +149,13 @@ int signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info);
 /* Make another thread exit quietly (execve's de_thread). */
 void signal_zap_thread(struct task *t);
 
-/* Is an unblocked signal pending for t? */
+/*
+ * A thread of p left, or stopped: if every one left is now stopped, the
+ * group stop is complete and the parent hears of it.
+ */
+void signal_group_stop_check(struct process *p);
+
+/* Is an unblocked signal pending for t (or a group stop under way)? */
 bool signal_pending(struct task *t);
 
 /*

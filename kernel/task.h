@@ -129,6 +129,7 @@ struct process {
 	int exit_status;      /* wait status once a zombie */
 	int exit_signal;      /* signal to the parent at exit (SIGCHLD) */
 	bool stopped;	      /* job-control stop in effect */
+	bool stop_notified;   /* every thread stopped; the parent was told */
 	int stop_sig;
 	enum wait_report wait_report; /* a stop/continue the parent may see */
 	bool vfork_done;      /* released the parent of vfork */

@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_group_stop" {
+	differential sig_group_stop
+}
+
 @test "differential: job_ttou_ttin" {
 	differential job_ttou_ttin
 }
