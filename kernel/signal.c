@@ -134,14 +134,24 @@ sighand_exec(struct sighand *sh)
 	}
 }
 
-static bool
-sig_ignored_now(struct process *p, int sig)
+bool
+signal_ignored(struct process *p, int sig)
 {
 	const struct k_sigaction *ka = &p->sighand->action[sig - 1];
 
 	if (ka->handler == K_SIG_IGN)
 		return true;
 	return ka->handler == K_SIG_DFL && (SIGMASK(sig) & IGNORED_BY_DEFAULT);
+}
+
+void
+signal_discard(struct process *p, int sig)
+{
+	struct task *t;
+
+	sigpending_remove(&p->shared_pending, SIGMASK(sig));
+	list_for_each_entry(t, &p->threads, thread_link)
+		sigpending_remove(&t->pending, SIGMASK(sig));
 }
 
 /* Make t notice a signal it can take. */
@@ -258,7 +268,7 @@ signal_droppable(struct task *t, int sig)
 
 	if (task_blocks(t, sig) || (t->waiting_for & SIGMASK(sig)))
 		return false;
-	return is_init_protected(p, sig) || sig_ignored_now(p, sig);
+	return is_init_protected(p, sig) || signal_ignored(p, sig);
 }
 
 int

@@ -143,6 +143,11 @@ int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 /* A fault: forced, unblocked, default action if it was ignored. */
 void force_signal(struct task *t, int sig, int code, uint64_t addr);
 
+/* Is sig ignored by p (SIG_IGN, or SIG_DFL whose default is to ignore)? */
+bool signal_ignored(struct process *p, int sig);
+/* Drop sig from every pending set of p, queued siginfo and all. */
+void signal_discard(struct process *p, int sig);
+
 /* Take a pending signal in allowed (0 if none), its siginfo to info. */
 int signal_dequeue(struct task *t, ksigset_t allowed, struct ksiginfo *info);
 

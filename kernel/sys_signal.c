@@ -41,15 +41,8 @@ sys_rt_sigaction(struct task *t, const uint64_t a[6])
 		new.flags &= K_SA_KNOWN;
 		*slot = new;
 		/* Setting SIG_IGN (or a default of ignore) drops pending ones. */
-		if (new.handler == K_SIG_IGN ||
-		    (new.handler == K_SIG_DFL &&
-		     (sig == 17 || sig == 18 || sig == 23 || sig == 28))) {
-			struct task *th;
-
-			t->proc->shared_pending.set &= ~SIGMASK(sig);
-			list_for_each_entry(th, &t->proc->threads, thread_link)
-				th->pending.set &= ~SIGMASK(sig);
-		}
+		if (signal_ignored(t->proc, sig))
+			signal_discard(t->proc, sig);
 	}
 	return 0;
 }

@@ -179,6 +179,37 @@ check_ignored(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * Setting SIG_IGN discards pending signals even while blocked, queued
+ * real-time ones included: the next one carries its own siginfo.
+ */
+static void
+check_discard(void)
+{
+	union sigval v = { .sival_int = 1 };
+	struct sigaction sa = { .sa_handler = on_alarm }, ign = {
+		.sa_handler = SIG_IGN };
+	siginfo_t si;
+
+	OK(sigqueue(getpid(), SIGUSR1, v));
+	OK(sigqueue(getpid(), SIGRTMIN, v));
+	OK(sigqueue(getpid(), SIGRTMIN, v));
+	OK(sigaction(SIGUSR1, &ign, NULL));
+	OK(sigaction(SIGRTMIN, &ign, NULL));
+	OK(sigaction(SIGUSR1, &sa, NULL));
+	OK(sigaction(SIGRTMIN, &sa, NULL));
+	FAILS(take(SIGUSR1, &si), EAGAIN, "SIG_IGN discarded a pending SIGUSR1");
+	FAILS(take(SIGRTMIN, &si), EAGAIN, "and two queued SIGRTMIN");
+	v.sival_int = 2;
+	OK(sigqueue(getpid(), SIGUSR1, v));
+	OK(sigqueue(getpid(), SIGRTMIN, v));
+	CHECK(take(SIGUSR1, &si) == SIGUSR1 && si.si_value.sival_int == 2,
+	      "a new SIGUSR1 brings its own value");
+	CHECK(take(SIGRTMIN, &si) == SIGRTMIN && si.si_value.sival_int == 2,
+	      "so does a new SIGRTMIN");
+	FAILS(take(SIGRTMIN, &si), EAGAIN, "and it was the only one");
+}
+
 int
 main(void)
 {
@@ -197,5 +228,6 @@ main(void)
 	check_order();
 	check_eintr();
 	check_ignored();
+	check_discard();
 	return 0;
 }
