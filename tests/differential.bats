@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_exec" {
+	differential sig_exec
+}
+
 @test "differential: sig_group_stop" {
 	differential sig_group_stop
 }
