@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_stack_overflow" {
+	differential sig_stack_overflow
+}
+
 @test "differential: sig_exec" {
 	differential sig_exec
 }
