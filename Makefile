@@ -9,8 +9,8 @@ CPPFLAGS += -iquote kernel -iquote arch -iquote . -D_GNU_SOURCE -MMD -MP
 LDLIBS  += -lseccomp
 
 # Every kernel source file; the stub is a separate freestanding program.
-SRCS := $(wildcard kernel/*.c kernel/mm/*.c kernel/fs/*.c kernel/fs/ext4/*.c \
-	  kernel/fs/proc/*.c \
+SRCS := $(wildcard kernel/*.c kernel/mm/*.c kernel/net/*.c kernel/fs/*.c \
+	  kernel/fs/ext4/*.c kernel/fs/proc/*.c \
 	  drivers/*.c ubd/*.c hostfs/*.c arch/x86_64/*.c arch/x86_64/*.S \
 	  arch/host/*.c arch/host/*.S)
 SRCS := $(filter-out arch/host/stub.c,$(SRCS))

@@ -84,47 +84,83 @@ putname(char *name)
 	free(name);
 }
 
-int
-uio_out(struct uio *u, const void *src, size_t n)
+enum uio_dir { UIO_OUT, UIO_IN, UIO_ZERO };
+
+/* Move n bytes between kernel memory k and one guest piece at addr. */
+static int
+uio_move_user(struct task *t, enum uio_dir dir, uint64_t addr, void *k,
+	      size_t n)
 {
+	if (dir == UIO_OUT)
+		return copy_to_user(t, UADDR(addr), k, n);
+	if (dir == UIO_IN)
+		return copy_from_user(t, k, UADDR(addr), n);
+	return clear_user(t, UADDR(addr), n);
+}
+
+/* Move n bytes between k and the scattered guest buffer at u->done. */
+static int
+uio_move_segs(struct uio *u, enum uio_dir dir, char *k, size_t n)
+{
+	size_t skip = u->done, i, chunk;
+
+	for (i = 0; i < u->nsegs && n > 0; i++) {
+		if (skip >= u->segs[i].len) {
+			skip -= u->segs[i].len;
+			continue;
+		}
+		chunk = u->segs[i].len - skip;
+		if (chunk > n)
+			chunk = n;
+		if (uio_move_user(u->task, dir, u->segs[i].base + skip, k,
+				  chunk) < 0)
+			return -EFAULT;
+		u->done += chunk;
+		if (k)
+			k += chunk;
+		n -= chunk;
+		skip = 0;
+	}
+	return 0;
+}
+
+static int
+uio_move(struct uio *u, enum uio_dir dir, void *k, size_t n)
+{
+	char *p = (char *)(uintptr_t)u->base + u->done;
+
 	if (n > uio_left(u))
 		n = uio_left(u);
+	if (u->segs)
+		return uio_move_segs(u, dir, k, n);
 	if (u->user) {
-		if (copy_to_user(u->task, UADDR(u->base + u->done), src, n) < 0)
+		if (uio_move_user(u->task, dir, u->base + u->done, k, n) < 0)
 			return -EFAULT;
+	} else if (dir == UIO_OUT) {
+		memcpy(p, k, n);
+	} else if (dir == UIO_IN) {
+		memcpy(k, p, n);
 	} else {
-		memcpy((char *)(uintptr_t)u->base + u->done, src, n);
+		memset(p, 0, n);
 	}
 	u->done += n;
 	return 0;
+}
+
+int
+uio_out(struct uio *u, const void *src, size_t n)
+{
+	return uio_move(u, UIO_OUT, (void *)src, n);
 }
 
 int
 uio_in(struct uio *u, void *dst, size_t n)
 {
-	if (n > uio_left(u))
-		n = uio_left(u);
-	if (u->user) {
-		if (copy_from_user(u->task, dst, UADDR(u->base + u->done), n) < 0)
-			return -EFAULT;
-	} else {
-		memcpy(dst, (char *)(uintptr_t)u->base + u->done, n);
-	}
-	u->done += n;
-	return 0;
+	return uio_move(u, UIO_IN, dst, n);
 }
 
 int
 uio_zero(struct uio *u, size_t n)
 {
-	if (n > uio_left(u))
-		n = uio_left(u);
-	if (u->user) {
-		if (clear_user(u->task, UADDR(u->base + u->done), n) < 0)
-			return -EFAULT;
-	} else {
-		memset((char *)(uintptr_t)u->base + u->done, 0, n);
-	}
-	u->done += n;
-	return 0;
+	return uio_move(u, UIO_ZERO, NULL, n);
 }

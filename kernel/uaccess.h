@@ -53,11 +53,19 @@ char *getname(struct task *t, uaddr_t src, int *err);
 char *getname_empty_ok(struct task *t, uaddr_t src, int *err);
 void putname(char *name);
 
+/* One piece of a scattered buffer: the guest's struct iovec. */
+struct uio_seg {
+	uint64_t base;
+	uint64_t len;
+};
+
 /*
  * A transfer buffer for read/write-style operations: either guest memory
  * (the syscalls) or kernel memory (the kernel's own reads, e.g. exec).
  * uio_out copies from the kernel into the buffer at its current position,
- * uio_in from the buffer into the kernel; both advance it.
+ * uio_in from the buffer into the kernel; both advance it.  A guest buffer
+ * may be scattered (readv on a socket, sendmsg): segs then lists the
+ * pieces, len is their total and base is unused.
  */
 struct uio {
 	int user;	  /* 1: guest memory of task; 0: kernel memory */
@@ -65,18 +73,30 @@ struct uio {
 	uint64_t base;	  /* guest address or kernel pointer */
 	size_t len;	  /* total */
 	size_t done;	  /* moved so far */
+	const struct uio_seg *segs; /* NULL: one piece at base */
+	size_t nsegs;
 };
 
 static inline struct uio
 uio_user(struct task *t, uaddr_t buf, size_t len)
 {
-	return (struct uio){ 1, t, buf.addr, len, 0 };
+	return (struct uio){ 1, t, buf.addr, len, 0, NULL, 0 };
 }
 
 static inline struct uio
 uio_kernel(void *buf, size_t len)
 {
-	return (struct uio){ 0, NULL, (uint64_t)(uintptr_t)buf, len, 0 };
+	return (struct uio){ 0, NULL, (uint64_t)(uintptr_t)buf, len, 0, NULL,
+			     0 };
+}
+
+/* A scattered guest buffer: segs (len of them summing to total) stay the
+ * caller's while the uio is used. */
+static inline struct uio
+uio_user_segs(struct task *t, const struct uio_seg *segs, size_t nsegs,
+	      size_t total)
+{
+	return (struct uio){ 1, t, 0, total, 0, segs, nsegs };
 }
 
 static inline size_t

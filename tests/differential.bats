@@ -575,3 +575,11 @@ needs_host_root() {
 @test "differential: ev_rlimit_nproc" {
 	differential ev_rlimit_nproc
 }
+
+@test "differential: sock_pair" {
+	differential sock_pair
+}
+
+@test "differential: sock_bind" {
+	differential sock_bind
+}

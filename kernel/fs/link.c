@@ -81,9 +81,11 @@ may_create(struct task *t, struct target *tg)
 	return inode_permission(t, tg->dir.dentry->inode, MAY_WRITE | MAY_EXEC);
 }
 
-/* Enter a new inode in the dentry cache under tg. */
+/* Enter a new inode in the dentry cache under tg; *out (if not NULL) gets
+ * a reference to its dentry. */
 static int
-add_name(struct task *t, struct target *tg, struct inode *inode)
+add_name(struct task *t, struct target *tg, struct inode *inode,
+	 struct dentry **out)
 {
 	struct dentry *d = dentry_alloc(tg->dir.dentry, tg->name, tg->len);
 
@@ -99,48 +101,78 @@ add_name(struct task *t, struct target *tg, struct inode *inode)
 	d->inode = inode;
 	if (tg->dir.dentry->sb->no_dcache)
 		dentry_unhash(d);
-	dentry_put(d);
+	if (out)
+		*out = d;
+	else
+		dentry_put(d);
 	return 0;
 }
 
+/* Make the node tg names; *out (if not NULL) gets its dentry. */
+static int
+make_node_at(struct task *t, struct target *tg, uint32_t mode, uint64_t rdev,
+	     const char *linktarget, struct dentry **out)
+{
+	struct inode *dir, *inode;
+	const struct inode_ops *op;
+	int r;
+
+	if ((r = may_create(t, tg)) < 0)
+		return r;
+	dir = tg->dir.dentry->inode;
+	op = dir->i_op;
+	if (tg->slash && !K_ISDIR(mode))
+		return -ENOENT;
+	if (K_ISDIR(mode))
+		r = op->mkdir ? op->mkdir(dir, tg->name, tg->len, mode, &inode)
+			      : -EPERM;
+	else if (K_ISLNK(mode))
+		r = op->symlink ? op->symlink(dir, tg->name, tg->len,
+					      linktarget, &inode)
+				: -EPERM;
+	else if (K_ISREG(mode))
+		r = op->create ? op->create(dir, tg->name, tg->len, mode,
+					    &inode)
+			       : -EPERM;
+	else
+		r = op->mknod ? op->mknod(dir, tg->name, tg->len, mode, rdev,
+					  &inode)
+			      : -EPERM;
+	if (r == 0)
+		r = add_name(t, tg, inode, out);
+	return r;
+}
 
 static int
 make_node(struct task *t, int dirfd, uaddr_t upath, uint32_t mode,
 	  uint64_t rdev, const char *linktarget)
 {
 	struct target tg;
-	struct inode *dir, *inode;
-	const struct inode_ops *op;
 	int r;
 
 	if ((r = get_target(t, dirfd, upath, &tg)) < 0)
 		return r;
-	if ((r = may_create(t, &tg)) < 0)
-		goto out;
-	dir = tg.dir.dentry->inode;
-	op = dir->i_op;
-	if (tg.slash && !K_ISDIR(mode)) {
-		r = -ENOENT;
-		goto out;
-	}
-	if (K_ISDIR(mode))
-		r = op->mkdir ? op->mkdir(dir, tg.name, tg.len, mode, &inode)
-			      : -EPERM;
-	else if (K_ISLNK(mode))
-		r = op->symlink ? op->symlink(dir, tg.name, tg.len, linktarget,
-					      &inode)
-				: -EPERM;
-	else if (K_ISREG(mode))
-		r = op->create ? op->create(dir, tg.name, tg.len, mode, &inode)
-			       : -EPERM;
-	else
-		r = op->mknod ? op->mknod(dir, tg.name, tg.len, mode, rdev,
-					  &inode)
-			      : -EPERM;
-	if (r == 0)
-		r = add_name(t, &tg, inode);
-out:
+	r = make_node_at(t, &tg, mode, rdev, linktarget, NULL);
 	target_put(&tg);
+	return r;
+}
+
+int
+vfs_mknod_name(struct task *t, const char *name, uint32_t mode,
+	       struct path *out)
+{
+	struct target tg = { 0 };
+	int r;
+
+	r = path_parent(t, AT_FDCWD_K, name, &tg.dir, &tg.name, &tg.len,
+			&tg.slash);
+	if (r < 0)
+		return r;
+	if ((r = make_node_at(t, &tg, mode, 0, NULL, &out->dentry)) == 0) {
+		out->mnt = tg.dir.mnt;
+		out->mnt->refcount++;
+	}
+	path_put(&tg.dir);
 	return r;
 }
 

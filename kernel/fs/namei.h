@@ -52,6 +52,15 @@ int lookup_one(struct path *dir, const char *name, size_t len,
 int user_path_at(struct task *t, int dirfd, uaddr_t upath, int atflags,
 		 struct path *out);
 
+/*
+ * Make a node of mode (a file type and permission bits, umask applied by
+ * the caller) at a kernel path name, relative to t's cwd, as mknod does:
+ * bind(2) of a unix socket.  *out gets the new place.  -EEXIST if the
+ * name exists; the path walk's and the filesystem's errors otherwise.
+ */
+int vfs_mknod_name(struct task *t, const char *name, uint32_t mode,
+		   struct path *out);
+
 /* Step into whatever is mounted on p, repeatedly. */
 void follow_mounts(struct path *p);
 

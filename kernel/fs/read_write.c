@@ -41,11 +41,6 @@
  */
 #define DIRECT_ALIGN SECTOR_SIZE
 
-struct iovec_k {
-	uint64_t base;
-	uint64_t len;
-};
-
 static bool
 seekable(const struct file *f)
 {
@@ -192,7 +187,7 @@ sys_pwrite64(struct task *t, const uint64_t a[6])
  * segment's address and length, and the starting offset.
  */
 static int
-direct_check_vec(struct file *f, const struct iovec_k *iov, uint64_t n,
+direct_check_vec(struct file *f, const struct uio_seg *iov, uint64_t n,
 		 const uint64_t *pos, bool write, unsigned int rwf)
 {
 	uint64_t bits = 0, i, p;
@@ -207,7 +202,7 @@ direct_check_vec(struct file *f, const struct iovec_k *iov, uint64_t n,
 
 /* The checks of a vector before the loop: 0, or an error for all of it. */
 static long
-rw_vec_check(struct file *f, const struct iovec_k *iov, uint64_t n,
+rw_vec_check(struct file *f, const struct uio_seg *iov, uint64_t n,
 	     const uint64_t *pos, bool write, unsigned int rwf)
 {
 	uint64_t i, total = 0;
@@ -224,14 +219,56 @@ rw_vec_check(struct file *f, const struct iovec_k *iov, uint64_t n,
 	return direct_check_vec(f, iov, n, pos, write, rwf) < 0 ? -EINVAL : 0;
 }
 
+/* A socket takes a vector whole: a datagram is one message. */
+static long
+rw_whole_vec(struct task *t, struct file *f, const struct uio_seg *iov,
+	     uint64_t n, bool write)
+{
+	uint64_t i, total = 0, pos = 0;
+	struct uio u;
+
+	for (i = 0; i < n; i++)
+		total += iov[i].len;
+	if (write ? !FMODE_WRITE(f) : !FMODE_READ(f))
+		return -EBADF;
+	if (total == 0)
+		return 0;
+	u = uio_user_segs(t, iov, n, total > MAX_RW_COUNT ? MAX_RW_COUNT
+							  : total);
+	return write ? f->ops->write(f, &u, &pos) : f->ops->read(f, &u, &pos);
+}
+
 /* The vector loop: stop at the first short transfer or error. */
+static long
+rw_each(struct task *t, struct file *f, const struct uio_seg *iov, uint64_t n,
+	uint64_t *pos, bool write, unsigned int rwf)
+{
+	long done = 0;
+	uint64_t i;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		if (iov[i].len == 0)
+			continue;
+		r = rw_one(t, f, UADDR(iov[i].base), iov[i].len, pos, write,
+			   rwf);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((uint64_t)r < iov[i].len)
+			break;
+	}
+	return done;
+}
+
+/* Copy in and check a vector, then move it. */
 static long
 rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
        bool positioned, bool write, unsigned int rwf)
 {
-	struct iovec_k *iov;
+	struct uio_seg *iov;
 	struct file *f;
-	uint64_t pos = (uint64_t)off, i;
+	uint64_t pos = (uint64_t)off;
 	long done = 0;
 
 	if (n > UIO_MAXIOV)
@@ -247,22 +284,11 @@ rw_vec(struct task *t, int fd, uaddr_t uiov, uint64_t n, int64_t off,
 	if (done == 0)
 		done = rw_vec_check(f, iov, n, positioned ? &pos : NULL, write,
 				    rwf);
-	for (i = 0; done >= 0 && i < n; i++) {
-		ssize_t r;
-
-		if (iov[i].len == 0)
-			continue;
-		r = rw_one(t, f, UADDR(iov[i].base), iov[i].len,
-			   positioned ? &pos : NULL, write, rwf);
-		if (r < 0) {
-			if (done == 0)
-				done = r;
-			break;
-		}
-		done += r;
-		if ((uint64_t)r < iov[i].len)
-			break;
-	}
+	if (done == 0 && f->inode && K_ISSOCK(f->inode->mode))
+		done = rw_whole_vec(t, f, iov, n, write);
+	else if (done == 0)
+		done = rw_each(t, f, iov, n, positioned ? &pos : NULL, write,
+			       rwf);
 	if (write && done > 0) {
 		int e = write_sync(f, rwf);
 
