@@ -161,7 +161,11 @@ futex_wait(struct task *t, uint64_t uaddr, uint32_t val, int64_t deadline,
 	list_del(&w.link);
 	if (w.woken)
 		return 0;
-	return r == -ETIMEDOUT ? -ETIMEDOUT : -ERESTARTSYS;
+	if (r == -ETIMEDOUT)
+		return r;
+	/* As Linux: a timed wait a handler interrupts is EINTR even under
+	 * SA_RESTART; an untimed one restarts. */
+	return deadline >= 0 ? -ERESTARTNOHAND : -ERESTARTSYS;
 }
 
 /* Move up to n waiters from key a to key b. */

@@ -8,13 +8,19 @@
  * The sender is a child that waits until the parent sleeps (its state in
  * /proc/PID/stat is S) before it signals, so nothing depends on timing.
  */
+#include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "guest.h"
 
 static int data[2];
+static void (*wake)(void); /* what the handler does besides its write */
 
 static void
 handler(int sig)
@@ -22,6 +28,8 @@ handler(int sig)
 	/* Give the interrupted read something to find when it restarts. */
 	if (write(data[1], "x", 1) != 1)
 		_exit(98);
+	if (wake)
+		wake();
 }
 
 static char
@@ -88,6 +96,16 @@ install(int sig, void (*h)(int), int flags)
 	OK(sigaction(sig, &sa, NULL));
 }
 
+/* Read whatever fd holds now. */
+static void
+drain(int fd)
+{
+	char buf[4096];
+
+	while (poll(&(struct pollfd){ .fd = fd, .events = POLLIN }, 1, 0) == 1)
+		OK(read(fd, buf, sizeof(buf)));
+}
+
 /* A blocking read on the data pipe while the sender sends sigs. */
 static void
 pipe_read(const char *what, const int *sigs)
@@ -103,9 +121,7 @@ pipe_read(const char *what, const int *sigs)
 		printf("%s: read failed: %s\n", what,
 		       strerrorname_np(errno));
 	reap(pid);
-	while (poll(&(struct pollfd){ .fd = data[0], .events = POLLIN }, 1,
-		    0) == 1)
-		OK(read(data[0], &c, 1));
+	drain(data[0]);
 }
 
 static void
@@ -147,6 +163,154 @@ sleeps(void)
 	pipe_read("after that handler", (const int[]){ 0 });
 }
 
+/* Blocking calls that the handler's wake() lets finish if restarted. */
+static int full[2], sock[2]; /* a pipe to fill, one to make readable */
+static uint32_t futex_word;
+
+static void
+drain_full(void)
+{
+	char buf[4096];
+
+	(void)!read(full[0], buf, sizeof(buf)); /* makes room for a write */
+}
+
+static void
+send_byte(void)
+{
+	(void)!write(sock[1], "s", 1);
+}
+
+static void
+change_futex(void)
+{
+	futex_word = 1;
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static long
+call_write_full(void)
+{
+	return write(full[1], "w", 1);
+}
+
+static long
+call_futex(void)
+{
+	futex_word = 0;
+	return syscall(SYS_futex, &futex_word, FUTEX_WAIT, 0, NULL, NULL, 0);
+}
+
+static long
+call_futex_timeout(void)
+{
+	struct timespec ts = { 100, 0 };
+
+	futex_word = 0;
+	return syscall(SYS_futex, &futex_word, FUTEX_WAIT, 0, &ts, NULL, 0);
+}
+
+static long
+call_select(void)
+{
+	fd_set rd;
+
+	FD_ZERO(&rd);
+	FD_SET(sock[0], &rd);
+	return select(sock[0] + 1, &rd, NULL, NULL, NULL);
+}
+
+static long
+call_epoll(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0);
+	long r;
+
+	epoll_ctl(ep, EPOLL_CTL_ADD, sock[0], &ev);
+	r = epoll_wait(ep, &ev, 1, -1);
+	close(ep);
+	return r;
+}
+
+static long
+call_sigwait(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	return sigwaitinfo(&set, NULL);
+}
+
+static long
+call_clock_nanosleep(void)
+{
+	struct timespec ts = { 100, 0 };
+	int r = clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+
+	errno = r;
+	return r ? -1 : 0;
+}
+
+static void
+fill_pipe(void)
+{
+	char buf[4096] = { 0 };
+	int fl = OK(fcntl(full[1], F_GETFL));
+
+	OK(fcntl(full[1], F_SETFL, fl | O_NONBLOCK));
+	while (write(full[1], buf, sizeof(buf)) > 0)
+		;
+	while (write(full[1], buf, 1) > 0)
+		;
+	OK(fcntl(full[1], F_SETFL, fl));
+}
+
+static void
+interrupted(const char *what, long (*call)(void), void (*w)(void))
+{
+	static const int usr1[] = { SIGUSR1, 0 };
+	static const int flags[] = { 0, SA_RESTART };
+	pid_t pid;
+	long r;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		fill_pipe();
+		install(SIGUSR1, handler, flags[i]);
+		wake = w;
+		pid = sender(usr1);
+		r = call();
+		if (r < 0)
+			printf("%s%s: %s\n", what, i ? ", SA_RESTART" : "",
+			       strerrorname_np(errno));
+		else
+			printf("%s%s: returned %ld\n", what,
+			       i ? ", SA_RESTART" : "", r);
+		reap(pid);
+		wake = NULL;
+		drain(data[0]);
+		drain(sock[0]);
+		drain(full[0]);
+	}
+}
+
+static void
+calls(void)
+{
+	OK(pipe(full));
+	OK(pipe(sock));
+	interrupted("write to a full pipe", call_write_full, drain_full);
+	interrupted("futex wait", call_futex, change_futex);
+	interrupted("futex wait with a timeout", call_futex_timeout,
+		    change_futex);
+	interrupted("select", call_select, send_byte);
+	interrupted("epoll_wait", call_epoll, send_byte);
+	interrupted("sigwaitinfo", call_sigwait, NULL);
+	interrupted("clock_nanosleep", call_clock_nanosleep, NULL);
+}
+
 int
 main(void)
 {
@@ -169,5 +333,6 @@ main(void)
 		  (const int[]){ SIGSTOP, SIGUSR1, 0 });
 
 	sleeps();
+	calls();
 	return 0;
 }
