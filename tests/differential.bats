@@ -583,3 +583,11 @@ needs_host_root() {
 @test "differential: sock_bind" {
 	differential sock_bind
 }
+
+@test "differential: sock_scm" {
+	differential sock_scm
+}
+
+@test "differential: sock_poll" {
+	differential sock_poll
+}
