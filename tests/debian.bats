@@ -236,6 +236,75 @@ EOF
 	assert_output "[0, 1, 4, 9, 16, 25, 36, 49, 64, 81] True"
 }
 
+@test "python3 AF_UNIX: socket.socketpair() carries bytes and fds both ways" {
+	deb_sh <<'EOF'
+python3 - <<'PY'
+import os, socket
+a, b = socket.socketpair()
+a.sendall(b"ping")
+print(b.recv(16), a.family == socket.AF_UNIX, a.type == socket.SOCK_STREAM)
+r, w = os.pipe()
+socket.send_fds(b, [b"fd"], [r])
+msg, fds, flags, addr = socket.recv_fds(a, 16, 4)
+os.write(w, b"via the passed fd")
+print(msg, len(fds), os.read(fds[0], 64))
+b.close()
+print(a.recv(16))
+PY
+EOF
+	assert_ok
+	assert_output "b'ping' True True
+b'fd' 1 b'via the passed fd'
+b''"
+}
+
+@test "python3 AF_UNIX: a socketserver on a path answers a client in another process" {
+	deb_sh <<'EOF'
+python3 - <<'PY'
+import os, socket, socketserver, threading
+class Upper(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(self.rfile.readline().upper())
+path = "/tmp/upper.sock"
+srv = socketserver.ThreadingUnixStreamServer(path, Upper)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+pid = os.fork()
+if pid == 0:
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(path)
+    c.sendall(b"hello from the child\n")
+    os._exit(0 if c.makefile().readline() == "HELLO FROM THE CHILD\n" else 1)
+_, st = os.waitpid(pid, 0)
+srv.shutdown()
+srv.server_close()
+print("child status", os.waitstatus_to_exitcode(st), os.path.exists(path))
+PY
+EOF
+	assert_ok
+	assert_output "child status 0 True"
+}
+
+@test "python3 multiprocessing: a Manager() dict round trip through its server process" {
+	deb_sh <<'EOF'
+python3 - <<'PY'
+import multiprocessing as mp
+def work(d, i):
+    d[i] = i * i
+if __name__ == "__main__":
+    with mp.Manager() as m:
+        d = m.dict()
+        ps = [mp.Process(target=work, args=(d, i)) for i in range(4)]
+        for p in ps: p.start()
+        for p in ps: p.join()
+        q = m.Queue()
+        q.put("queued")
+        print(sorted(d.items()), q.get())
+PY
+EOF
+	assert_ok
+	assert_output "[(0, 0), (1, 1), (2, 4), (3, 9)] queued"
+}
+
 @test "gcc compiles hello.c in /tmp, dynamic and static, and both run" {
 	deb_sh <<'EOF'
 cat >hello.c <<'C'
