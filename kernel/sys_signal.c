@@ -98,6 +98,7 @@ sys_rt_sigpending(struct task *t, const uint64_t a[6])
 long
 sys_rt_sigreturn(struct task *t, const uint64_t a[6])
 {
+	t->restart.fn = NULL; /* a handler ran: nothing to carry on */
 	syscall_no_result(t);
 	if (sigframe_restore(t) < 0)
 		force_signal(t, 11, K_SI_KERNEL, 0);
@@ -161,6 +162,16 @@ sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
 	if (a[1] && copy_to_user(t, UADDR(a[1]), &info, sizeof(info)) < 0)
 		return -EFAULT;
 	return sig;
+}
+
+/* Carry on with a call a stop interrupted (see struct restart_block). */
+long
+sys_restart_syscall(struct task *t, const uint64_t a[6])
+{
+	long (*fn)(struct task *t) = t->restart.fn;
+
+	t->restart.fn = NULL;
+	return fn ? fn(t) : -EINTR;
 }
 
 /* May sleep. */

@@ -52,6 +52,16 @@ struct cred {
 	uint32_t *groups;
 };
 
+/*
+ * What restart_syscall carries on with after a stop interrupted a call
+ * that returned -ERESTART_RESTARTBLOCK (a relative nanosleep).
+ */
+struct restart_block {
+	long (*fn)(struct task *t); /* NULL: nothing to carry on, EINTR */
+	int64_t deadline;	    /* monotonic ns */
+	uaddr_t urem;		    /* where the time left goes */
+};
+
 struct task {
 	int tid;
 	struct process *proc;
@@ -84,6 +94,7 @@ struct task {
 	bool restore_blocked;
 	struct sigpending pending;
 	struct sigaltstack_k altstack;
+	struct restart_block restart;
 
 	uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
 	int pdeath_signal;

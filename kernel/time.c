@@ -102,16 +102,19 @@ sys_time(struct task *t, const uint64_t a[6])
 }
 
 /*
- * Sleep until deadline on clock id; on a signal, the time left goes to
- * urem (relative sleeps) and the call is interrupted.  May sleep.
+ * Sleep until deadline (monotonic).  Interrupted, a relative sleep writes
+ * the time left to urem and fails with -ERESTART_RESTARTBLOCK: a handler
+ * makes that EINTR, a stop and continue carries on through
+ * restart_syscall to the same deadline.  An absolute one (no urem) fails
+ * with -ERESTARTNOHAND and restarts as it was.  May sleep.
  */
+static long nanosleep_restart(struct task *t);
+
 static long
-do_sleep(struct task *t, int id, int64_t deadline, uaddr_t urem)
+sleep_until(struct task *t, int64_t mono, uaddr_t urem, bool relative)
 {
-	/* Timers run on the monotonic clock: convert other clocks. */
-	int64_t offset = host_clock(id) - ktime_now();
-	int64_t mono = deadline - offset, left;
 	struct timespec_u rem;
+	int64_t left;
 	int r;
 
 	do
@@ -119,6 +122,8 @@ do_sleep(struct task *t, int id, int64_t deadline, uaddr_t urem)
 	while (r == 0);
 	if (r == -ETIMEDOUT)
 		return 0;
+	if (!relative)
+		return -ERESTARTNOHAND;
 	if (!uaddr_is_null(urem)) {
 		left = mono - ktime_now();
 		if (left < 0)
@@ -128,7 +133,24 @@ do_sleep(struct task *t, int id, int64_t deadline, uaddr_t urem)
 		if (copy_to_user(t, urem, &rem, sizeof(rem)) < 0)
 			return -EFAULT;
 	}
-	return -EINTR;
+	t->restart = (struct restart_block){
+		.fn = nanosleep_restart, .deadline = mono, .urem = urem };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long
+nanosleep_restart(struct task *t)
+{
+	return sleep_until(t, t->restart.deadline, t->restart.urem, true);
+}
+
+/* Sleep until deadline on clock id (timers run on the monotonic clock). */
+static long
+do_sleep(struct task *t, int id, int64_t deadline, uaddr_t urem,
+	 bool relative)
+{
+	return sleep_until(t, deadline - (host_clock(id) - ktime_now()), urem,
+			   relative);
 }
 
 static int
@@ -152,7 +174,8 @@ sys_nanosleep(struct task *t, const uint64_t a[6])
 
 	if ((r = read_ts(t, UADDR(a[0]), &ns)) < 0)
 		return r;
-	return do_sleep(t, CLOCK_MONOTONIC_K, ktime_after(ns), UADDR(a[1]));
+	return do_sleep(t, CLOCK_MONOTONIC_K, ktime_after(ns), UADDR(a[1]),
+			true);
 }
 
 long
@@ -169,8 +192,7 @@ sys_clock_nanosleep(struct task *t, const uint64_t a[6])
 	if ((r = read_ts(t, UADDR(a[2]), &ns)) < 0)
 		return r;
 	if (flags & TIMER_ABSTIME_K)
-		return do_sleep(t, id, ns, UNULL) == -EINTR ? -EINTR : 0;
-	r = do_sleep(t, id, ns >= KTIME_MAX ? KTIME_MAX : host_clock(id) + ns,
-		     UADDR(a[3]));
-	return r;
+		return do_sleep(t, id, ns, UNULL, false);
+	return do_sleep(t, id, ns >= KTIME_MAX ? KTIME_MAX : host_clock(id) + ns,
+			UADDR(a[3]), true);
 }

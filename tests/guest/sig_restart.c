@@ -221,16 +221,53 @@ call_select(void)
 }
 
 static long
-call_epoll(void)
+epoll_for(int ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ep = epoll_create1(0);
 	long r;
 
 	epoll_ctl(ep, EPOLL_CTL_ADD, sock[0], &ev);
-	r = epoll_wait(ep, &ev, 1, -1);
+	r = epoll_wait(ep, &ev, 1, ms);
 	close(ep);
 	return r;
+}
+
+static long
+call_epoll(void)
+{
+	return epoll_for(-1);
+}
+
+static long
+call_epoll_2s(void)
+{
+	return epoll_for(2000);
+}
+
+static long
+call_nanosleep_short(void)
+{
+	struct timespec ts = { 0, 500 * 1000 * 1000 };
+
+	return nanosleep(&ts, NULL);
+}
+
+static long
+call_abs_sleep(void)
+{
+	struct timespec ts;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 500 * 1000 * 1000;
+	if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	errno = r;
+	return r ? -1 : 0;
 }
 
 static long
@@ -296,6 +333,22 @@ interrupted(const char *what, long (*call)(void), void (*w)(void))
 	}
 }
 
+/* A call the sender stops and continues (no handler involved). */
+static void
+stopped(const char *what, long (*call)(void))
+{
+	static const int stop[] = { SIGSTOP, 0 };
+	pid_t pid = sender(stop);
+	long r = call();
+
+	if (r < 0)
+		printf("%s, stopped and continued: %s\n", what,
+		       strerrorname_np(errno));
+	else
+		printf("%s, stopped and continued: returned %ld\n", what, r);
+	reap(pid);
+}
+
 static void
 calls(void)
 {
@@ -309,6 +362,11 @@ calls(void)
 	interrupted("epoll_wait", call_epoll, send_byte);
 	interrupted("sigwaitinfo", call_sigwait, NULL);
 	interrupted("clock_nanosleep", call_clock_nanosleep, NULL);
+	interrupted("clock_nanosleep TIMER_ABSTIME", call_abs_sleep, NULL);
+	/* Linux resumes sleeps after a stop, but not epoll_wait. */
+	stopped("nanosleep", call_nanosleep_short);
+	stopped("clock_nanosleep TIMER_ABSTIME", call_abs_sleep);
+	stopped("epoll_wait", call_epoll_2s);
 }
 
 int
