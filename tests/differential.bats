@@ -452,6 +452,14 @@ guest_stderr() {
 	differential fs_direct_io
 }
 
+@test "differential: fs_rename_storm" {
+	differential fs_rename_storm
+}
+
+@test "differential: fs_xattr_many" {
+	differential fs_xattr_many
+}
+
 # Credentials and permissions: these programs change users, which natively
 # only root may do; CI runs the suite as root.
 needs_host_root() {
