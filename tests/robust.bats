@@ -18,3 +18,12 @@ echo "fuzz status $?"; tail -n 2 /tmp/out'
 	assert_output_contains "fuzz status 0"
 	assert_output_contains "the kernel survived"
 }
+
+@test "AF_UNIX sockets with half-valid arguments do not crash the kernel" {
+	UMK_CALL_TIMEOUT=180 guest_sh 'mount -t tmpfs none /tmp; cd /tmp
+/tests/sock_fuzz 100 300 </dev/null >/tmp/out 2>/dev/null
+echo "fuzz status $?"; tail -n 2 /tmp/out'
+	assert_ok
+	assert_output_contains "fuzz status 0"
+	assert_output_contains "the kernel survived"
+}
