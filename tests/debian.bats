@@ -284,6 +284,30 @@ EOF
 	assert_output "child status 0 True"
 }
 
+@test "python3 AF_UNIX: bind on the ext4 root makes a socket node; the image stays clean" {
+	deb_sh rw <<'EOF'
+python3 - <<'PY'
+import os, socket, stat
+path = "/root/ext4.sock"
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+c.sendto(b"over ext4", path)
+print(s.recv(16), stat.S_ISSOCK(os.stat(path).st_mode))
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(path)
+except OSError as e:
+    print("again:", e.strerror)
+PY
+EOF
+	assert_ok
+	assert_output "b'over ext4' True
+again: Address already in use"
+	assert_image_clean "$DEBIAN_IMG"
+	run --separate-stderr debugfs -R "stat /root/ext4.sock" "$DEBIAN_IMG"
+	assert_output_contains "Type: socket"
+}
+
 @test "python3 multiprocessing: a Manager() dict round trip through its server process" {
 	deb_sh <<'EOF'
 python3 - <<'PY'
