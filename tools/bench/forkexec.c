@@ -1,11 +1,12 @@
 /*
  * forkexec: fork, exec a program, wait for it.
  *
- *	forkexec PROG MAXITER MAXMS REPS
+ *	forkexec PROG MAXITER MAXMS REPS [LABEL]
  *
  * Each of REPS samples runs PROG (no arguments, stdout untouched) with
  * fork + execv + waitpid until MAXITER runs or MAXMS milliseconds, and
- * prints "RESULT forkexec <ns per run>".  PROG must exit 0 every time.
+ * prints "RESULT LABEL <ns per run>" (LABEL defaults to forkexec).  PROG
+ * must exit 0 every time.
  */
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,16 +18,20 @@ main(int argc, char **argv)
 {
 	long maxiter, maxms, reps, iters;
 	long long t0, t1, limit;
+	const char *label = "forkexec";
 	char *prog;
 	int status;
 	pid_t pid;
 
-	if (argc != 5)
-		bench_fail("forkexec", "usage: forkexec PROG MAXITER MAXMS REPS");
+	if (argc != 5 && argc != 6)
+		bench_fail(label,
+			   "usage: forkexec PROG MAXITER MAXMS REPS [LABEL]");
+	if (argc == 6)
+		label = argv[5];
 	prog = argv[1];
-	maxiter = bench_arg("forkexec", argv[2]);
-	maxms = bench_arg("forkexec", argv[3]);
-	reps = bench_arg("forkexec", argv[4]);
+	maxiter = bench_arg(label, argv[2]);
+	maxms = bench_arg(label, argv[3]);
+	reps = bench_arg(label, argv[4]);
 	for (; reps > 0; reps--) {
 		iters = 0;
 		t0 = now_ns();
@@ -35,7 +40,7 @@ main(int argc, char **argv)
 		while (iters < maxiter && t1 < limit) {
 			pid = fork();
 			if (pid < 0)
-				bench_fail("forkexec", "fork: %s", strerror(errno));
+				bench_fail(label, "fork: %s", strerror(errno));
 			if (pid == 0) {
 				char *args[] = { prog, NULL };
 
@@ -43,14 +48,14 @@ main(int argc, char **argv)
 				_exit(127);
 			}
 			if (waitpid(pid, &status, 0) != pid)
-				bench_fail("forkexec", "waitpid: %s", strerror(errno));
+				bench_fail(label, "waitpid: %s", strerror(errno));
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				bench_fail("forkexec", "%s: wait status %#x", prog,
+				bench_fail(label, "%s: wait status %#x", prog,
 					   status);
 			iters++;
 			t1 = now_ns();
 		}
-		printf("RESULT forkexec %.0f\n", (double)(t1 - t0) / iters);
+		printf("RESULT %s %.0f\n", label, (double)(t1 - t0) / iters);
 	}
 	return 0;
 }

@@ -1,4 +1,8 @@
-/* nop: the program forkexec runs; a static binary that only exits 0. */
+/*
+ * nop: the program forkexec runs; it only exits 0.  Built twice: static
+ * (nop) and, for the Debian rows, dynamically linked against glibc
+ * (nop-dyn).
+ */
 int
 main(void)
 {
