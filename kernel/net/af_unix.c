@@ -853,6 +853,8 @@ unix_dgram_sendmsg(struct unix_sock *u, struct msg_k *m)
 
 	if (m->flags & MSG_OOB_K)
 		return -EOPNOTSUPP;
+	if (u->sk.shutdown & SEND_SHUTDOWN)
+		return -EPIPE; /* and no SIGPIPE, as Linux */
 	if (u->sk.type == SOCK_SEQPACKET_K) {
 		if (u->state != UNIX_CONNECTED)
 			return -ENOTCONN;

@@ -95,6 +95,22 @@ sigpipe_pending(void)
 	CHECK(sigismember(&pending, SIGPIPE), "and SIGPIPE is pending");
 	OK(sigwait(&set, &sig));
 	OK(close(sv[0]));
+	OK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
+	OK(shutdown(sv[0], SHUT_WR));
+	FAILS(write(sv[0], "x", 1), EPIPE, "seqpacket: write after SHUT_WR");
+	OK(close(sv[1]));
+	FAILS(write(sv[0], "x", 1), EPIPE, "seqpacket: write to a closed peer");
+	OK(close(sv[0]));
+	OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	OK(shutdown(sv[1], SHUT_RD));
+	FAILS(write(sv[0], "x", 1), EPIPE, "dgram: write to a peer after its SHUT_RD");
+	OK(shutdown(sv[0], SHUT_WR));
+	FAILS(write(sv[0], "x", 1), EPIPE, "dgram: write after SHUT_WR");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+	OK(sigpending(&pending));
+	CHECK(!sigismember(&pending, SIGPIPE),
+	      "seqpacket and dgram EPIPE raise no SIGPIPE");
 	OK(sigprocmask(SIG_UNBLOCK, &set, NULL));
 	signal(SIGPIPE, SIG_IGN);
 }
