@@ -420,13 +420,20 @@ sys_socketpair(struct task *t, const uint64_t a[6])
 
 /* Addresses */
 
-/* Copy a guest sockaddr of len bytes into buf (SOCKADDR_STORAGE_LEN). */
+/*
+ * Copy a guest sockaddr into buf (SOCKADDR_STORAGE_LEN): its length (an
+ * int, as the guest's socklen_t is read), or -EINVAL / -EFAULT.
+ */
 static int
-sockaddr_in(struct task *t, uaddr_t uaddr, uint64_t len, char *buf)
+sockaddr_in(struct task *t, uaddr_t uaddr, uint64_t ulen, char *buf)
 {
-	if (len > SOCKADDR_STORAGE_LEN)
+	int len = (int)ulen;
+
+	if (len < 0 || len > SOCKADDR_STORAGE_LEN)
 		return -EINVAL;
-	return copy_from_user(t, buf, uaddr, (size_t)len);
+	if (copy_from_user(t, buf, uaddr, (size_t)len) < 0)
+		return -EFAULT;
+	return len;
 }
 
 /*
@@ -465,10 +472,9 @@ sockaddr_call(struct task *t, const uint64_t a[6], bool connect)
 	if ((r = sockaddr_in(t, UADDR(a[1]), a[2], addr)) < 0)
 		;
 	else if (connect)
-		r = sk->ops->connect(sk, addr, (size_t)a[2],
-				     sock_nonblock(sk, 0));
+		r = sk->ops->connect(sk, addr, (size_t)r, sock_nonblock(sk, 0));
 	else
-		r = sk->ops->bind(sk, addr, (size_t)a[2]);
+		r = sk->ops->bind(sk, addr, (size_t)r);
 	file_put(f);
 	return r;
 }
@@ -808,11 +814,10 @@ sys_sendto(struct task *t, const uint64_t a[6])
 
 	if ((r = sockfd_get(t, (int)a[0], &f, &sk)) < 0)
 		return r;
-	if (a[4] && (r = sockaddr_in(t, UADDR(a[4]), a[5], m.name)) < 0)
-		goto out;
-	m.namelen = a[4] ? (size_t)a[5] : 0;
-	r = sock_send(sk, &m);
-out:
+	if (a[4] && (r = sockaddr_in(t, UADDR(a[4]), a[5], m.name)) >= 0)
+		m.namelen = (size_t)r;
+	if (r >= 0)
+		r = sock_send(sk, &m);
 	file_put(f);
 	return r;
 }
@@ -826,6 +831,8 @@ sendmsg_in(struct task *t, const struct msghdr_k *h, struct msg_k *m,
 	char *ctl;
 	long r;
 
+	if (h->name && (int32_t)h->namelen < 0)
+		return -EINVAL;
 	if (h->name && h->namelen) {
 		m->namelen = h->namelen > SOCKADDR_STORAGE_LEN
 				     ? SOCKADDR_STORAGE_LEN

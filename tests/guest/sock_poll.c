@@ -174,6 +174,100 @@ timeouts_and_signals(void)
 	OK(close(sv[1]));
 }
 
+/* A writer blocked on a full socket is woken as the reader drains it. */
+static void
+big_transfer(void)
+{
+	static char buf[65536];
+	unsigned long sum = 0, want = 0, got = 0;
+	int sv[2], st, i;
+	long n;
+
+	for (i = 0; i < (int)sizeof(buf); i++)
+		want += (unsigned char)(buf[i] = (char)(i * 7));
+	want *= 16;
+	OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	fflush(stdout);
+	if (OK(fork()) == 0) {
+		for (i = 0; i < 16; i++)
+			if (OK(write(sv[1], buf, sizeof(buf))) != sizeof(buf))
+				_exit(1);
+		_exit(0);
+	}
+	OK(close(sv[1]));
+	while ((n = OK(read(sv[0], buf, 1000 + got % 3000))) > 0) {
+		for (i = 0; i < n; i++)
+			sum += (unsigned char)buf[i];
+		got += (unsigned long)n;
+	}
+	OK(wait(&st));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && got == 16 * sizeof(buf) &&
+		      sum == want,
+	      "1 MiB through a stream, the writer blocking, arrives intact");
+	OK(close(sv[0]));
+
+	OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	if (OK(fork()) == 0) {
+		for (i = 0; i < 500; i++)
+			if (OK(send(sv[1], buf, 1000, 0)) != 1000)
+				_exit(1);
+		_exit(0);
+	}
+	for (i = 0; i < 500; i++)
+		if (OK(recv(sv[0], buf, sizeof(buf), 0)) != 1000)
+			errx(1, "a datagram of a wrong size");
+	OK(wait(&st));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "500 datagrams of 1000 bytes, the sender blocking, all arrive");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+}
+
+/* A connect to a full backlog waits for accept; SO_SNDTIMEO ends a wait. */
+static void
+blocking_connect_and_send(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { 0, 100000 };
+	int srv = OK(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0));
+	int c1, c2, st, sv[2];
+	char buf[1024] = { 0 };
+
+	strcpy(sa.sun_path, "wait.sock");
+	OK(bind(srv, (struct sockaddr *)&sa, sizeof(sa)));
+	OK(listen(srv, 0));
+	FAILS(accept(srv, NULL, NULL), EAGAIN, "accept with nothing queued, O_NONBLOCK");
+	c1 = OK(socket(AF_UNIX, SOCK_STREAM, 0));
+	OK(connect(c1, (struct sockaddr *)&sa, sizeof(sa)));
+	fflush(stdout);
+	if (OK(fork()) == 0) {
+		c2 = OK(socket(AF_UNIX, SOCK_STREAM, 0));
+		OK(connect(c2, (struct sockaddr *)&sa, sizeof(sa)));
+		OK(connect(OK(socket(AF_UNIX, SOCK_STREAM, 0)),
+			   (struct sockaddr *)&sa, sizeof(sa)));
+		_exit(0);
+	}
+	usleep(100000);
+	OK(close(OK(accept(srv, NULL, NULL))));
+	OK(fcntl(srv, F_SETFL, 0));
+	OK(close(OK(accept(srv, NULL, NULL))));
+	OK(close(OK(accept(srv, NULL, NULL))));
+	OK(wait(&st));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "connects beyond the backlog waited for accept");
+	OK(close(c1));
+	OK(close(srv));
+
+	OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv));
+	while (write(sv[0], buf, sizeof(buf)) > 0)
+		;
+	OK(fcntl(sv[0], F_SETFL, 0));
+	OK(setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	FAILS(write(sv[0], buf, 1), EAGAIN, "a blocked write past SO_SNDTIMEO");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+}
+
 int
 main(void)
 {
@@ -185,5 +279,7 @@ main(void)
 	epoll_hup();
 	fill_up();
 	timeouts_and_signals();
+	big_transfer();
+	blocking_connect_and_send();
 	return 0;
 }
