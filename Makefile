@@ -81,11 +81,59 @@ unit: $(UNIT_TESTS)
 
 .PHONY: unit
 
+# Fuzzing the ext4 driver with libFuzzer (clang): tests/fuzz/ext4_fuzz.c
+# says how.  ext4_fuzz checks metadata checksums, ext4_fuzz_nocsum takes
+# them all as good.  fuzz-regress replays the saved crashers (seconds);
+# fuzz-run fuzzes each build for FUZZ_TIME seconds from the seed corpus.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined
+FUZZ_BINS  := $(BUILD)/fuzz/ext4_fuzz $(BUILD)/fuzz/ext4_fuzz_nocsum
+FUZZ_SEEDS := $(BUILD)/fuzz/seeds
+FUZZ_TIME  ?= 300
+FUZZ_RUN   := -jobs=1 -timeout=10 -rss_limit_mb=2048 -max_len=1200000 \
+	      -print_final_stats=1
+
+$(BUILD)/fuzz/ext4_fuzz: FUZZ_DEFS :=
+$(BUILD)/fuzz/ext4_fuzz_nocsum: FUZZ_DEFS := -DEXT4_FUZZ_IGNORE_CSUM
+$(FUZZ_BINS): tests/fuzz/ext4_fuzz.c tests/unit/harness.c \
+		tests/unit/ext4_driver.h $(KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -MMD -MP,$(CPPFLAGS)) -iquote tests/unit \
+		$(CFLAGS) $(FUZZ_FLAGS) $(FUZZ_DEFS) -o $@ $< tests/unit/harness.c
+
+$(FUZZ_SEEDS)/.done: tests/fuzz/mkseeds.sh
+	tests/fuzz/mkseeds.sh $(FUZZ_SEEDS)
+	@touch $@
+
+fuzz: $(FUZZ_BINS) $(FUZZ_SEEDS)/.done
+
+# The crashers are kept gzipped (mostly zeros: a few KiB each).
+FUZZ_REGRESS := $(BUILD)/fuzz/regress
+fuzz-regress: $(FUZZ_BINS)
+	@rm -rf $(FUZZ_REGRESS) && mkdir -p $(FUZZ_REGRESS)
+	@for f in tests/fuzz/crashers/*.gz; do \
+		gzip -dc $$f >$(FUZZ_REGRESS)/$$(basename $$f .gz); done
+	@set -e; for f in $(FUZZ_BINS); do \
+		echo "  FUZZ-REGRESS $$f"; \
+		$$f -runs=1 $(FUZZ_REGRESS)/* >$(FUZZ_REGRESS).log 2>&1 || \
+			{ cat $(FUZZ_REGRESS).log; exit 1; }; \
+	done
+
+fuzz-run: fuzz
+	@set -e; for f in $(FUZZ_BINS); do \
+		mkdir -p $$f.corpus $$f.crashes; \
+		$$f $(FUZZ_RUN) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$$f.crashes/ $$f.corpus $(FUZZ_SEEDS); \
+	done
+
+.PHONY: fuzz fuzz-regress fuzz-run
+
 # Tests: unit tests, then the bats suites (tests/tests.mk builds the guest
 # programs and the test image).
 include tests/tests.mk
 
-test: vmlinux unit $(TEST_DEPS)
+test: vmlinux unit fuzz-regress $(TEST_DEPS)
 	$(BATS) $(BATS_FLAGS) tests/
 
 # The sanitizer build passes the same suites.

@@ -204,7 +204,7 @@ dir_dx_csum_ok(struct ext4_fs *fs, const struct ext4_inode *dir,
 			  coff + count * sizeof(struct ext4_dx_entry));
 	crc = ext4_crc32c(crc, t, offsetof(struct ext4_dx_tail, dt_checksum));
 	crc = ext4_crc32c(crc, &zero, sizeof(zero));
-	return crc == le32toh(t->dt_checksum);
+	return ext4_csum_matches(crc, le32toh(t->dt_checksum));
 }
 
 static int
@@ -217,9 +217,9 @@ dir_verify_block(struct ext4_fs *fs, const struct ext4_inode *dir,
 	if (!fs->csum || b->verified == EXT4_VERIFIED_DIR)
 		return 0;
 	if ((t = dir_leaf_tail(fs, b->data)) != NULL) {
-		if (ext4_crc32c(dir->csum_seed, b->data,
-				fs->block_size - sizeof(*t)) !=
-		    le32toh(t->det_checksum))
+		if (!ext4_csum_matches(ext4_crc32c(dir->csum_seed, b->data,
+					   fs->block_size - sizeof(*t)),
+				       le32toh(t->det_checksum)))
 			return dir_bad(fs, dir, lblk, 0, "checksum mismatch");
 	} else if ((dir->flags & EXT4_INDEX_FL) &&
 		   (coff = ext4_dx_count_offset(fs, b->data)) != 0) {

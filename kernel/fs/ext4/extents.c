@@ -175,8 +175,8 @@ ext_check_csum(struct ext4_fs *fs, const struct ext4_inode *inode,
 	if (off + sizeof(*t) > fs->block_size)
 		return ext_bad(fs, inode, n, "node has no checksum room");
 	t = (const void *)(b->data + off);
-	if (ext4_crc32c(inode->csum_seed, b->data, off) !=
-	    le32toh(t->et_checksum))
+	if (!ext4_csum_matches(ext4_crc32c(inode->csum_seed, b->data, off),
+			       le32toh(t->et_checksum)))
 		return ext_bad(fs, inode, n, "checksum mismatch");
 	b->verified = EXT4_VERIFIED_EXTENT;
 	return 0;

@@ -264,5 +264,5 @@ ext4_bitmap_csum_ok(struct ext4_fs *fs, uint32_t g, bool inode_map,
 	}
 	if (!hi)
 		crc &= 0xffff;
-	return crc == want;
+	return ext4_csum_matches(crc, want);
 }

@@ -141,7 +141,7 @@ inode_check_csum(struct ext4_fs *fs, struct ext4_inode *inode)
 	want = le16toh(di->i_checksum_lo);
 	if (has_hi)
 		want |= (uint32_t)le16toh(di->i_checksum_hi) << 16;
-	if (crc != want)
+	if (!ext4_csum_matches(crc, want))
 		return inode_bad(fs, inode->ino, "checksum mismatch");
 	return 0;
 }

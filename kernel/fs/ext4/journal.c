@@ -180,7 +180,7 @@ jnl_check_super(struct ext4_fs *fs, struct ext4_journal *j, uint64_t iblocks)
 	tmp = *sb;
 	tmp.s_checksum = 0;
 	csum = ext4_crc32c(~0u, &tmp, sizeof(tmp));
-	if (csum != be32toh(sb->s_checksum))
+	if (!ext4_csum_matches(csum, be32toh(sb->s_checksum)))
 		return jnl_bad(fs, "checksum mismatch");
 	return 0;
 }

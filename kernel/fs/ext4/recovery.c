@@ -72,7 +72,8 @@ tail_ok(const struct replay *r, const uint8_t *blk)
 		return false;
 	memcpy(copy, blk, bs);
 	memset(copy + bs - sizeof(t), 0, sizeof(t));
-	ok = ext4_jnl_block_csum(r->j, copy, bs) == be32toh(t.t_checksum);
+	ok = ext4_csum_matches(ext4_jnl_block_csum(r->j, copy, bs),
+			       be32toh(t.t_checksum));
 	free(copy);
 	return ok;
 }
@@ -95,8 +96,9 @@ commit_ok(const struct replay *r, const uint8_t *blk)
 	c.h_chksum_size = 0;
 	c.h_chksum[0] = 0;
 	memcpy(copy, &c, sizeof(c));
-	ok = ext4_jnl_block_csum(r->j, copy, bs) ==
-	     be32toh(((const struct jbd2_commit *)blk)->h_chksum[0]);
+	ok = ext4_csum_matches(ext4_jnl_block_csum(r->j, copy, bs),
+			       be32toh(((const struct jbd2_commit *)blk)
+					       ->h_chksum[0]));
 	free(copy);
 	return ok;
 }
@@ -149,7 +151,7 @@ tag_csum_ok(const struct replay *r, const struct tag *t, uint32_t seq,
 	csum = ext4_crc32c(csum, data, r->fs->block_size);
 	if (!(r->j->incompat & JBD2_FEATURE_INCOMPAT_CSUM_V3))
 		csum &= 0xffff;
-	return csum == t->csum;
+	return ext4_csum_matches(csum, t->csum);
 }
 
 static int

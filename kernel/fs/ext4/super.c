@@ -182,7 +182,7 @@ super_check_csum(struct ext4_fs *fs)
 		return super_bad(fs, "unknown checksum type");
 	crc = ext4_crc32c(~0u, &fs->sb, offsetof(struct ext4_disk_super,
 						 s_checksum));
-	if (crc != le32toh(fs->sb.s_checksum))
+	if (!ext4_csum_matches(crc, le32toh(fs->sb.s_checksum)))
 		return super_bad(fs, "checksum mismatch");
 	if (ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_CSUM_SEED))
 		fs->csum_seed = le32toh(fs->sb.s_checksum_seed);
@@ -360,8 +360,8 @@ desc_check(struct ext4_fs *fs, uint32_t g)
 	const char *why = NULL;
 
 	if (super_has_group_csum(fs) &&
-	    ext4_group_csum(fs, g, (const uint8_t *)gd) !=
-		    le16toh(gd->bg_checksum))
+	    !ext4_csum_matches(ext4_group_csum(fs, g, (const uint8_t *)gd),
+			       le16toh(gd->bg_checksum)))
 		why = "checksum mismatch";
 	else if (bb <= fs->first_data_block || bb >= fs->blocks_count)
 		why = "block bitmap out of range";

@@ -257,7 +257,8 @@ block_csum_ok(struct ext4_fs *fs, uint64_t blk, const uint8_t *data,
 	crc = ext4_crc32c(crc, &zero, sizeof(zero));
 	crc = ext4_crc32c(crc, data + off + 4, fs->block_size - off - 4);
 	*csum = crc;
-	return le32toh(((const struct xattr_hdr *)data)->h_checksum) == crc;
+	return ext4_csum_matches(crc, le32toh(((const struct xattr_hdr *)data)
+					     ->h_checksum));
 }
 
 static int
