@@ -121,23 +121,28 @@ jnl_map(struct ext4_fs *fs, struct ext4_journal *j, struct ext4_inode *in)
 {
 	struct ext4_map m;
 	uint32_t i = 0, k;
-	int err;
+	int err = 0;
 
 	if ((j->map = malloc(j->maxlen * sizeof(*j->map))) == NULL)
 		return -ENOMEM;
-	while (i < j->maxlen) {
+	while (i < j->maxlen && err == 0) {
 		if ((err = ext4_map_blocks(fs, in, i, j->maxlen - i, &m)) < 0)
-			return err;
+			break;
 		if (!(m.flags & EXT4_MAP_MAPPED)) {
 			pr_err("ext4: %s: the journal has a hole at block %u",
 			       fs->bd->name, i);
-			return -EFSCORRUPTED;
+			err = -EFSCORRUPTED;
+			break;
 		}
 		for (k = 0; k < m.len; k++)
 			j->map[i + k] = m.pblk + k;
 		i += (uint32_t)m.len;
 	}
-	return 0;
+	if (err < 0) {
+		free(j->map);
+		j->map = NULL;
+	}
+	return err;
 }
 
 static int
@@ -162,7 +167,8 @@ jnl_check_super(struct ext4_fs *fs, struct ext4_journal *j, uint64_t iblocks)
 		return jnl_bad(fs, "block size");
 	j->maxlen = be32toh(sb->s_maxlen);
 	j->first = be32toh(sb->s_first);
-	if (j->maxlen > iblocks || j->first == 0 ||
+	if (j->maxlen > iblocks || j->maxlen > fs->blocks_count ||
+	    j->first == 0 ||
 	    j->first + JNL_MIN_BLOCKS > j->maxlen)
 		return jnl_bad(fs, "length");
 	j->incompat = type == JBD2_SUPERBLOCK_V2 ?
