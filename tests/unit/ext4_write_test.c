@@ -1038,6 +1038,31 @@ ino_of(struct ext4_fs *fs, const char *path)
 	return ino;
 }
 
+/*
+ * An indexed directory moves to another parent: its ".." is in the htree
+ * root, whose checksum is the index's (e2fsck checks it after the run).
+ */
+static void
+rn_indexed(struct ext4_fs *fs)
+{
+	struct ext4_inode *d = mkdir_path(fs, "/rd/c", "idx");
+	char name[80];
+	int i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < 120; i++) {
+		fmt(name, sizeof(name), "an-entry-with-a-long-name-%03d", i);
+		ext4_iput(create_file(fs, "/rd/c/idx", name));
+	}
+	if ((fs->compat & EXT4_FEATURE_COMPAT_DIR_INDEX) &&
+	    d->size > fs->block_size)
+		CHECK(d->flags & EXT4_INDEX_FL);
+	ext4_iput(d);
+	CHECK_EQ(rename_paths(fs, "/rd/c", "idx", "/rd/e", "idx", 0), 0);
+	CHECK_EQ(parent_of(fs, "/rd/e/idx"), ino_of(fs, "/rd/e"));
+}
+
 /* Directories moving around, over each other and into themselves. */
 static void
 rn_dirs(struct ext4_fs *fs)
@@ -1071,6 +1096,7 @@ rn_dirs(struct ext4_fs *fs)
 			      EXT4_RENAME_EXCHANGE), -ENOENT);
 	CHECK_EQ(rename_paths(fs, "/rd", "e", "/rd/e/g", "in",
 			      EXT4_RENAME_NOREPLACE), -EINVAL);
+	rn_indexed(fs);
 	if (resolve(fs, "/rd", &x) == 0) {
 		/* rd holds c, e, f, b2: 2 + 2 subdirectories... */
 		CHECK_EQ(x->links, 4);
@@ -1089,6 +1115,7 @@ scenario_rename(struct mnt *m, bool verify)
 	if (verify) {
 		rn_verify(fs);
 		CHECK_EQ(parent_of(fs, "/rd/e/g"), ino_of(fs, "/rd/e"));
+		CHECK_EQ(parent_of(fs, "/rd/e/idx"), ino_of(fs, "/rd/e"));
 		return;
 	}
 	ext4_iput(mkdir_path(fs, "/", "rn"));

@@ -238,7 +238,15 @@ slot_block(struct ext4_fs *fs, struct ext4_inode *dir,
 static void
 leaf_done(struct ext4_fs *fs, struct ext4_inode *dir, struct ext4_buf *b)
 {
-	ext4_dir_leaf_csum(fs, dir, b->data);
+	size_t coff;
+
+	/* Block 0 of an indexed directory, whose ".." changed. */
+	if (fs->csum && (dir->flags & EXT4_INDEX_FL) &&
+	    !ext4_dir_has_tail(fs, b->data) &&
+	    (coff = ext4_dx_count_offset(fs, b->data)) != 0)
+		ext4_dx_set_csum(fs, dir, b->data, coff);
+	else
+		ext4_dir_leaf_csum(fs, dir, b->data);
 	ext4_bdirty(fs, b);
 	ext4_brelse(fs, b);
 }
