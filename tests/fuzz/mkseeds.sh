@@ -74,10 +74,12 @@ mkimg ext4-nofiletype.img 128K -t ext4 -b 1024 -N 128 \
 
 # An orphan list: the first inode has no links and is in s_last_orphan.
 cp "$out/ext4-csum.img" "$out/ext4-orphan.img"
+ino=$(debugfs -R 'stat /indirect' "$out/ext4-orphan.img" 2>/dev/null |
+	sed -n 's/^Inode: \([0-9]*\).*/\1/p')
 debugfs -w -f - "$out/ext4-orphan.img" >/dev/null 2>&1 <<-EOF
 	unlink /indirect
-	sif <12> links_count 0
-	ssv last_orphan 12
+	sif <$ino> links_count 0
+	ssv last_orphan $ino
 EOF
 
 # jnlimg NAME JO-FLAGS MKE2FS-ARGS...: the journal (1 MiB, the least
