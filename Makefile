@@ -116,7 +116,7 @@ fuzz-regress: $(FUZZ_BINS)
 		gzip -dc $$f >$(FUZZ_REGRESS)/$$(basename $$f .gz); done
 	@set -e; for f in $(FUZZ_BINS); do \
 		echo "  FUZZ-REGRESS $$f"; \
-		$$f -runs=1 $(FUZZ_REGRESS)/* >$(FUZZ_REGRESS).log 2>&1 || \
+		$$f -runs=1 -timeout=30 $(FUZZ_REGRESS)/* >$(FUZZ_REGRESS).log 2>&1 || \
 			{ cat $(FUZZ_REGRESS).log; exit 1; }; \
 	done
 

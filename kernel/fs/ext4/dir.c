@@ -276,6 +276,30 @@ ext4_dir_get(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 	return dir_get_block(fs, dir, lblk, nblocks, out, &skip);
 }
 
+/*
+ * The first block of dir at or after *lblk that is not a hole, in *out
+ * with *lblk set to it; *out is NULL past the end.  A hole is stepped over
+ * at once, however long a damaged size makes it.
+ */
+int
+ext4_dir_next(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t *lblk,
+	      struct ext4_buf **out)
+{
+	uint64_t nblocks = (dir->size + fs->block_size - 1) >>
+			   fs->log_block_size;
+	uint64_t skip;
+	int err;
+
+	*out = NULL;
+	while (*lblk < nblocks) {
+		err = dir_get_block(fs, dir, *lblk, nblocks, out, &skip);
+		if (err < 0 || *out != NULL)
+			return err;
+		*lblk += skip ? skip : 1;
+	}
+	return 0;
+}
+
 /* Directory block lblk, which must not be a hole (htree lookups). */
 int
 ext4_dir_bread(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,

@@ -200,6 +200,7 @@ ext4_dir_find(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 	      size_t len, struct ext4_dir_slot *slot)
 {
 	uint64_t nblocks, lblk;
+	struct ext4_buf *b;
 	int err;
 
 	if ((err = ext4_inline_convert(fs, dir)) < 0)
@@ -214,7 +215,12 @@ ext4_dir_find(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 		return -ENOENT;
 	}
 	for (lblk = 0; lblk < nblocks; lblk++) {
-		err = find_in_block(fs, dir, lblk, name, len, slot);
+		if ((err = ext4_dir_next(fs, dir, &lblk, &b)) < 0)
+			return err;
+		if (b == NULL)
+			break;
+		err = block_find(fs, dir, b, lblk, name, len, slot);
+		ext4_brelse(fs, b);
 		if (err != 0)
 			return err < 0 ? err : 0;
 	}
@@ -331,10 +337,10 @@ linear_add(struct ext4_fs *fs, struct ext4_inode *dir, const char *name,
 	int err;
 
 	for (lblk = 0; lblk < nblocks; lblk++) {
-		if ((err = ext4_dir_get(fs, dir, lblk, &b)) < 0)
+		if ((err = ext4_dir_next(fs, dir, &lblk, &b)) < 0)
 			return err;
 		if (b == NULL)
-			continue;
+			break;
 		err = ext4_dir_block_insert(fs, dir, b->data, name, len, ino,
 					    ft);
 		if (err == 0) {

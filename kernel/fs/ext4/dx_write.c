@@ -615,10 +615,10 @@ ext4_dx_drop_index(struct ext4_fs *fs, struct ext4_inode *dir)
 	if (err < 0)
 		return err;
 	for (lblk = 1; lblk < nblocks; lblk++) {
-		if ((err = ext4_dir_get(fs, dir, lblk, &b)) < 0)
+		if ((err = ext4_dir_next(fs, dir, &lblk, &b)) < 0)
 			return err;
 		if (b == NULL)
-			continue;
+			break;
 		if (is_index_node(fs, b->data)) {
 			ext4_dir_init_leaf(fs, b->data);
 			ext4_dir_leaf_csum(fs, dir, b->data);

@@ -400,6 +400,8 @@ int ext4_dir_bread(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 		   struct ext4_buf **out);
 int ext4_dir_get(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t lblk,
 		 struct ext4_buf **out);
+int ext4_dir_next(struct ext4_fs *fs, struct ext4_inode *dir, uint64_t *lblk,
+		  struct ext4_buf **out);
 int ext4_dir_block_lookup(struct ext4_fs *fs, struct ext4_inode *dir,
 			  const struct ext4_buf *b, uint64_t lblk,
 			  const char *name, size_t len, uint32_t *ino);
