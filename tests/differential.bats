@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: job_session" {
+	differential job_session
+}
+
 @test "differential: sig_stack_overflow" {
 	differential sig_stack_overflow
 }
