@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_defaults" {
+	differential sig_defaults
+}
+
 @test "differential: job_session" {
 	differential job_session
 }
