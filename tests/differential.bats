@@ -452,6 +452,10 @@ guest_stderr() {
 	differential fs_utimensat
 }
 
+@test "differential: fs_locks" {
+	differential fs_locks
+}
+
 @test "differential: fs_copy_file_range" {
 	differential fs_copy_file_range
 }

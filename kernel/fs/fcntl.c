@@ -1,11 +1,12 @@
 /*
  * File descriptor control: dup family, fcntl, ioctl's generic commands,
- * flock, and the sync calls.
+ * flock (the locks themselves are locks.c's), and the sync calls.
  */
 #include <fcntl.h>
 
 #include "errno.h"
 #include "fs/fdtable.h"
+#include "fs/locks.h"
 #include "fs/mount.h"
 #include "fs/vfs.h"
 #include "syscalls.h"
@@ -77,21 +78,12 @@ set_file_flags(struct file *f, unsigned int flags)
 	return 0;
 }
 
-/* struct flock, x86_64 layout. */
-struct flock_k {
-	int16_t type, whence;
-	int64_t start, len;
-	int32_t pid;
-	int32_t pad;
-};
-
 long
 sys_fcntl(struct task *t, const uint64_t a[6])
 {
 	int fd = (int)a[0], cmd = (int)a[1];
 	uint64_t arg = a[2];
 	struct file *f = fd_get(t, fd);
-	struct flock_k fl;
 	long r = 0;
 
 	if (!f)
@@ -118,20 +110,12 @@ sys_fcntl(struct task *t, const uint64_t a[6])
 		r = set_file_flags(f, (unsigned int)arg);
 		break;
 	case F_GETLK:
-		if (copy_from_user(t, &fl, UADDR(arg), sizeof(fl)) < 0) {
-			r = -EFAULT;
-			break;
-		}
-		fl.type = F_UNLCK;
-		r = copy_to_user(t, UADDR(arg), &fl, sizeof(fl));
-		break;
 	case F_SETLK:
 	case F_SETLKW:
+	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		/* Advisory locks always succeed: one kernel, no contention
-		 * is modelled yet. */
-		r = copy_from_user(t, &fl, UADDR(arg), sizeof(fl));
+		r = locks_fcntl(t, f, cmd, arg);
 		break;
 	case F_GETOWN:
 	case F_SETOWN:
@@ -186,11 +170,13 @@ long
 sys_flock(struct task *t, const uint64_t a[6])
 {
 	struct file *f = fd_get(t, (int)a[0]);
+	long r;
 
 	if (!f)
 		return -EBADF;
+	r = locks_flock(t, f, (unsigned int)a[1]);
 	file_put(f);
-	return 0;
+	return r;
 }
 
 static long

@@ -6,6 +6,7 @@
 
 #include "errno.h"
 #include "fs/fdtable.h"
+#include "fs/locks.h"
 #include "task.h"
 
 #define FD_INITIAL 64
@@ -49,6 +50,14 @@ files_copy(struct files *src)
 	return files;
 }
 
+/* files lets go of f from one of its slots: a close, as POSIX locks see it. */
+static void
+files_drop(struct files *files, struct file *f)
+{
+	locks_remove_posix(files, f);
+	file_put(f);
+}
+
 void
 files_put(struct files *files)
 {
@@ -58,7 +67,7 @@ files_put(struct files *files)
 		return;
 	for (i = 0; i < files->size; i++)
 		if (files->fd[i].file)
-			file_put(files->fd[i].file);
+			files_drop(files, files->fd[i].file);
 	free(files->fd);
 	free(files);
 }
@@ -70,7 +79,7 @@ files_close_on_exec(struct files *files)
 
 	for (i = 0; i < files->size; i++) {
 		if (files->fd[i].file && (files->fd[i].flags & FD_CLOEXEC_K)) {
-			file_put(files->fd[i].file);
+			files_drop(files, files->fd[i].file);
 			files->fd[i].file = NULL;
 			files->fd[i].flags = 0;
 		}
@@ -147,7 +156,7 @@ fd_install_at(struct task *t, int fd, struct file *f, unsigned int fdflags)
 	files->fd[fd].file = f;
 	files->fd[fd].flags = fdflags;
 	if (old)
-		file_put(old);
+		files_drop(files, old);
 	return fd;
 }
 
@@ -161,7 +170,7 @@ fd_close(struct task *t, int fd)
 		return -EBADF;
 	files->fd[fd].file = NULL;
 	files->fd[fd].flags = 0;
-	file_put(f);
+	files_drop(files, f);
 	return 0;
 }
 

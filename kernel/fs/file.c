@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "fs/epoll.h"
+#include "fs/locks.h"
 #include "fs/vfs.h"
 #include "task.h"
 
@@ -36,6 +37,7 @@ file_put(struct file *f)
 	if (!f || --f->refcount > 0)
 		return;
 	eventpoll_release_file(f); /* before release frees its queues */
+	locks_remove_file(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->path.mnt)
