@@ -482,7 +482,7 @@ exec_new_address_space(struct task *t)
 		mm_put(mm);
 		return r;
 	}
-	task_cputime_settle(t);
+	task_rusage_settle(t);
 	if (t->host)
 		host_task_kill(t->host);
 	if (t->mm)

@@ -189,9 +189,8 @@ do_exit(struct task *t, int status)
 		futex_clear_child_tid(t); /* someone may wait in pthread_join */
 	if (p->nr_threads == 1 && !p->group_exiting)
 		p->exit_status = status;
-	task_cputime_settle(t);
-	p->utime_total += t->utime_ns;
-	p->stime_total += t->stime_ns;
+	task_rusage_settle(t);
+	rusage_add(&p->ru_exited, &t->ru);
 	if (p->nr_threads > 1)
 		host_task_exit_thread(t->host);
 	else

@@ -2,16 +2,24 @@
  * Resource usage: times, getrusage, and the struct rusage that wait4 and
  * waitid fill for the child they report (wait.c).
  *
- * Guest CPU time is what the host gave each guest thread (its host
- * thread's user and system time, at clock-tick resolution), read when
- * asked; a thread's time is settled into its task before its host task
- * goes (exec, exit), and into the process's totals when it exits.  The
- * time the kernel spends serving a thread's syscalls is not charged to
- * it.  Nothing else in struct rusage (max RSS, faults, context switches
- * …) is counted, and reads as 0.  times() returns clock ticks of the
- * monotonic clock, an arbitrary but steadily increasing origin as POSIX
- * allows.
+ * A guest thread is a host thread and a guest address space a host
+ * process, so most figures are the host's for them, read when asked: CPU
+ * time (at clock-tick resolution; the time the kernel spends serving a
+ * thread's syscalls is not charged to it), page faults, involuntary
+ * context switches (the host preempted the guest's code), and the
+ * resident set's peak (ru_maxrss).  Voluntary context switches are the
+ * kernel's own count: each time a task sleeps in the kernel (schedule()
+ * from a sleeping state), as Linux counts them; the host's count would add
+ * every trap into the kernel.  A thread's host figures are settled into
+ * its task before its host task goes (exec, exit), and into the process's
+ * totals when it exits; a reaped child's, with its own children's, into
+ * its parent's children totals, where maxrss is the largest.  Block I/O
+ * (ru_inblock, ru_oublock) and the rest are not counted and read as 0.
+ * times() returns clock ticks of the monotonic clock, an arbitrary but
+ * steadily increasing origin as POSIX allows.
  */
+#include <string.h>
+
 #include "errno.h"
 #include "host/host.h"
 #include "syscalls.h"
@@ -42,39 +50,64 @@ struct tms_k {
 };
 
 void
-task_cputime(const struct task *t, int64_t *user, int64_t *sys)
+rusage_add(struct rusage_acct *dst, const struct rusage_acct *src)
 {
-	int64_t hu = 0, hs = 0;
+	dst->utime_ns += src->utime_ns;
+	dst->stime_ns += src->stime_ns;
+	dst->minflt += src->minflt;
+	dst->majflt += src->majflt;
+	dst->nvcsw += src->nvcsw;
+	dst->nivcsw += src->nivcsw;
+	if (dst->maxrss_kib < src->maxrss_kib)
+		dst->maxrss_kib = src->maxrss_kib;
+}
 
-	if (t->host)
-		host_task_cputime(t->host, &hu, &hs);
-	*user = t->utime_ns + hu;
-	*sys = t->stime_ns + hs;
+/* What the host has counted for t's host thread so far. */
+static void
+host_rusage(const struct task *t, struct rusage_acct *ru)
+{
+	struct host_usage u;
+
+	memset(ru, 0, sizeof(*ru));
+	if (!t->host || host_task_usage(t->host, &u) < 0)
+		return;
+	ru->utime_ns = u.utime_ns;
+	ru->stime_ns = u.stime_ns;
+	ru->minflt = u.minflt;
+	ru->majflt = u.majflt;
+	ru->nivcsw = u.nivcsw;
+	ru->maxrss_kib = u.hwm_kib;
 }
 
 void
-task_cputime_settle(struct task *t)
+task_rusage(const struct task *t, struct rusage_acct *ru)
 {
-	int64_t hu, hs;
+	struct rusage_acct live;
 
-	if (t->host && host_task_cputime(t->host, &hu, &hs) == 0) {
-		t->utime_ns += hu;
-		t->stime_ns += hs;
-	}
+	host_rusage(t, &live);
+	*ru = t->ru;
+	rusage_add(ru, &live);
 }
 
 void
-process_cputime(const struct process *p, int64_t *user, int64_t *sys)
+task_rusage_settle(struct task *t)
+{
+	struct rusage_acct live;
+
+	host_rusage(t, &live);
+	rusage_add(&t->ru, &live);
+}
+
+void
+process_rusage(const struct process *p, struct rusage_acct *ru)
 {
 	const struct task *t;
-	int64_t u, s;
+	struct rusage_acct one;
 
-	*user = p->utime_total;
-	*sys = p->stime_total;
+	*ru = p->ru_exited;
 	list_for_each_entry(t, &p->threads, thread_link) {
-		task_cputime(t, &u, &s);
-		*user += u;
-		*sys += s;
+		task_rusage(t, &one);
+		rusage_add(ru, &one);
 	}
 }
 
@@ -85,12 +118,17 @@ ns_to_tv(int64_t ns)
 }
 
 int
-rusage_to_user(struct task *t, uaddr_t dst, int64_t user_ns, int64_t sys_ns)
+rusage_to_user(struct task *t, uaddr_t dst, const struct rusage_acct *acct)
 {
 	struct rusage_k ru = { 0 };
 
-	ru.utime = ns_to_tv(user_ns);
-	ru.stime = ns_to_tv(sys_ns);
+	ru.utime = ns_to_tv(acct->utime_ns);
+	ru.stime = ns_to_tv(acct->stime_ns);
+	ru.maxrss = (int64_t)acct->maxrss_kib;
+	ru.minflt = (int64_t)acct->minflt;
+	ru.majflt = (int64_t)acct->majflt;
+	ru.nvcsw = (int64_t)acct->nvcsw;
+	ru.nivcsw = (int64_t)acct->nivcsw;
 	return copy_to_user(t, dst, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
 }
 
@@ -98,37 +136,40 @@ long
 sys_getrusage(struct task *t, const uint64_t a[6])
 {
 	int who = (int)a[0];
-	int64_t user, sys;
+	struct rusage_acct ru;
 
 	switch (who) {
 	case RUSAGE_SELF_K:
-		process_cputime(t->proc, &user, &sys);
+		process_rusage(t->proc, &ru);
 		break;
 	case RUSAGE_CHILDREN_K:
-		user = t->proc->cutime_ns;
-		sys = t->proc->cstime_ns;
+		ru = t->proc->ru_children;
 		break;
 	case RUSAGE_THREAD_K:
-		task_cputime(t, &user, &sys);
+		task_rusage(t, &ru);
+		/* The peak of the address spaces the process left, too. */
+		if (ru.maxrss_kib < t->proc->ru_exited.maxrss_kib)
+			ru.maxrss_kib = t->proc->ru_exited.maxrss_kib;
 		break;
 	default:
 		return -EINVAL;
 	}
-	return rusage_to_user(t, UADDR(a[1]), user, sys);
+	return rusage_to_user(t, UADDR(a[1]), &ru);
 }
 
 long
 sys_times(struct task *t, const uint64_t a[6])
 {
+	const struct rusage_acct *c = &t->proc->ru_children;
+	struct rusage_acct ru;
 	struct tms_k tms;
-	int64_t user, sys;
 
 	if (a[0]) {
-		process_cputime(t->proc, &user, &sys);
-		tms.utime = user / NSEC_PER_TICK;
-		tms.stime = sys / NSEC_PER_TICK;
-		tms.cutime = t->proc->cutime_ns / NSEC_PER_TICK;
-		tms.cstime = t->proc->cstime_ns / NSEC_PER_TICK;
+		process_rusage(t->proc, &ru);
+		tms.utime = ru.utime_ns / NSEC_PER_TICK;
+		tms.stime = ru.stime_ns / NSEC_PER_TICK;
+		tms.cutime = c->utime_ns / NSEC_PER_TICK;
+		tms.cstime = c->stime_ns / NSEC_PER_TICK;
 		if (copy_to_user(t, UADDR(a[0]), &tms, sizeof(tms)) < 0)
 			return -EFAULT;
 	}

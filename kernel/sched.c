@@ -83,6 +83,12 @@ switch_to_sched(void)
 void
 schedule(void)
 {
+	enum task_state s = current->state;
+
+	/* A voluntary context switch, in getrusage's terms. */
+	if (s == TASK_INTERRUPTIBLE || s == TASK_UNINTERRUPTIBLE ||
+	    s == TASK_STOPPED)
+		current->ru.nvcsw++;
 	switch_to_sched();
 }
 

@@ -62,6 +62,18 @@ struct restart_block {
 	uaddr_t urem;		    /* where the time left goes */
 };
 
+/*
+ * Resource usage as struct rusage counts it (rusage.c).  nvcsw is the
+ * kernel's count of sleeps; the rest comes from the host's figures for the
+ * guest's host threads.
+ */
+struct rusage_acct {
+	int64_t utime_ns, stime_ns;
+	uint64_t minflt, majflt; /* page faults without and with I/O */
+	uint64_t nvcsw, nivcsw;	 /* context switches: slept, preempted */
+	uint64_t maxrss_kib;	 /* peak resident set: a maximum */
+};
+
 struct task {
 	int tid;
 	struct process *proc;
@@ -101,7 +113,8 @@ struct task {
 	uint64_t robust_list;	  /* set_robust_list head */
 	bool no_new_privs;
 	char comm[16];
-	int64_t utime_ns, stime_ns; /* CPU time of host tasks it left (exec) */
+	struct rusage_acct ru; /* what the kernel counts, and the figures of
+				* host tasks it left (exec) */
 };
 
 /* An interval timer (itimer.c). */
@@ -157,8 +170,8 @@ struct process {
 	struct list posix_timers; /* timer_create's (posix_timers.c) */
 	int next_timer_id;	  /* the id the next one gets */
 	int64_t start_time;    /* monotonic ns */
-	int64_t utime_total, stime_total; /* of exited threads */
-	int64_t cutime_ns, cstime_ns;	  /* of reaped children */
+	struct rusage_acct ru_exited;	  /* of exited threads */
+	struct rusage_acct ru_children;	  /* of reaped children, theirs too */
 	uint32_t exit_uid;		  /* for SIGCHLD/waitid after exit */
 	int nice;			  /* -20 … 19, inherited at fork */
 	char exit_comm[16];		  /* last thread's comm, for /proc */
@@ -213,14 +226,15 @@ void itimers_stop(struct process *p);
 void posix_timers_exit(struct process *p);
 /* The soft limit of resource res (RLIMIT_*) of p (sys.c). */
 uint64_t process_rlimit(struct process *p, unsigned int res);
-/* CPU time (rusage.c), in ns: a thread's, a process's own (live and
+/* Resource usage (rusage.c): a thread's, a process's own (live and
  * exited threads).  Settle before t->host goes, to keep what it used. */
-void task_cputime(const struct task *t, int64_t *user, int64_t *sys);
-void process_cputime(const struct process *p, int64_t *user, int64_t *sys);
-void task_cputime_settle(struct task *t);
-/* Write a struct rusage with these CPU times (the rest 0) to dst. */
-int rusage_to_user(struct task *t, uaddr_t dst, int64_t user_ns,
-		   int64_t sys_ns);
+void task_rusage(const struct task *t, struct rusage_acct *ru);
+void process_rusage(const struct process *p, struct rusage_acct *ru);
+void task_rusage_settle(struct task *t);
+/* dst += src; maxrss_kib is a maximum, not a sum. */
+void rusage_add(struct rusage_acct *dst, const struct rusage_acct *src);
+/* Write ru to dst as a struct rusage.  0 or -EFAULT. */
+int rusage_to_user(struct task *t, uaddr_t dst, const struct rusage_acct *ru);
 /* signal_dequeue took an SI_TIMER signal for t: count its overruns. */
 void posix_timer_dequeued(struct task *t, struct ksiginfo *info);
 

@@ -31,10 +31,6 @@
 void
 process_release(struct process *p)
 {
-	if (p->parent) {
-		p->parent->cutime_ns += p->utime_total + p->cutime_ns;
-		p->parent->cstime_ns += p->stime_total + p->cstime_ns;
-	}
 	list_del(&p->sibling);
 	process_unregister(p);
 	pid_free(p->pgid);
@@ -50,7 +46,7 @@ struct wait_result {
 	int code;    /* CLD_* for waitid */
 	int si_status;
 	uint32_t uid;
-	int64_t utime, stime; /* the child's CPU time and its children's */
+	struct rusage_acct ru; /* the child's usage and its children's */
 };
 
 /*
@@ -74,16 +70,22 @@ wait_matches(struct process *c, int idtype, int id, int options,
 	}
 }
 
+/* The child's usage and its reaped children's, as wait4 reports them. */
+static void
+wait_rusage(const struct process *c, struct wait_result *res)
+{
+	process_rusage(c, &res->ru);
+	rusage_add(&res->ru, &c->ru_children);
+}
+
 /* Collect c's state if it has something to report under options. */
 static bool
 wait_collect(struct process *c, int options, struct wait_result *res)
 {
 	res->pid = c->pid;
 	res->uid = c->exit_uid;
-	process_cputime(c, &res->utime, &res->stime);
-	res->utime += c->cutime_ns;
-	res->stime += c->cstime_ns;
 	if (c->state == PROC_ZOMBIE && (options & WEXITED_K)) {
+		wait_rusage(c, res);
 		res->status = c->exit_status;
 		if ((c->exit_status & 0x7f) == 0) {
 			res->code = K_CLD_EXITED;
@@ -93,8 +95,12 @@ wait_collect(struct process *c, int options, struct wait_result *res)
 							     : K_CLD_KILLED;
 			res->si_status = c->exit_status & 0x7f;
 		}
-		if (!(options & WNOWAIT_K))
+		if (!(options & WNOWAIT_K)) {
+			/* As in Linux, only a waited-for child counts
+			 * for the parent, not one reaped automatically. */
+			rusage_add(&c->parent->ru_children, &res->ru);
 			process_release(c);
+		}
 		return true;
 	}
 	if (c->state != PROC_ALIVE)
@@ -113,6 +119,7 @@ wait_collect(struct process *c, int options, struct wait_result *res)
 	}
 	if (!(options & WNOWAIT_K))
 		c->wait_report = WAIT_REPORT_NONE;
+	wait_rusage(c, res);
 	return true;
 }
 
@@ -172,8 +179,8 @@ sys_wait4(struct task *t, const uint64_t a[6])
 	if (res.pid > 0 && !uaddr_is_null(status) &&
 	    copy_to_user(t, status, &res.status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (!uaddr_is_null(rusage) &&
-	    rusage_to_user(t, rusage, res.utime, res.stime) < 0)
+	if (res.pid > 0 && !uaddr_is_null(rusage) &&
+	    rusage_to_user(t, rusage, &res.ru) < 0)
 		return -EFAULT;
 	return res.pid;
 }
@@ -220,8 +227,8 @@ sys_waitid(struct task *t, const uint64_t a[6])
 	if (!uaddr_is_null(infop) &&
 	    copy_to_user(t, infop, &info, sizeof(info)) < 0)
 		return -EFAULT;
-	if (!uaddr_is_null(rusage) &&
-	    rusage_to_user(t, rusage, res.utime, res.stime) < 0)
+	if (res.pid > 0 && !uaddr_is_null(rusage) &&
+	    rusage_to_user(t, rusage, &res.ru) < 0)
 		return -EFAULT;
 	return 0;
 }

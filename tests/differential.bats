@@ -592,6 +592,10 @@ needs_host_root() {
 	differential time_cputime
 }
 
+@test "differential: rusage_counts" {
+	differential rusage_counts
+}
+
 @test "differential: ev_rlimit_nproc" {
 	differential ev_rlimit_nproc
 }

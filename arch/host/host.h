@@ -89,10 +89,16 @@ void host_task_release(struct host_task *ht);
 
 /* The host's id of the thread: for logs and debugging only. */
 int host_task_tid(const struct host_task *ht);
-/* CPU time the host has given the thread so far, user and system, in ns
- * (clock-tick resolution).  0 or -errno. */
-int host_task_cputime(const struct host_task *ht, int64_t *user,
-		      int64_t *sys);
+/* What the host has counted for a thread so far. */
+struct host_usage {
+	int64_t utime_ns, stime_ns; /* CPU time, clock-tick resolution */
+	uint64_t minflt, majflt;    /* page faults */
+	uint64_t nivcsw;	    /* times the host preempted it */
+	uint64_t rss_kib, hwm_kib;  /* its address space: resident, peak */
+	uint64_t anon_kib;	    /* resident anonymous memory */
+};
+/* Read from the host's /proc.  0, or -errno with *u all zero. */
+int host_task_usage(const struct host_task *ht, struct host_usage *u);
 
 /* Registers of a stopped task, as the guest sees them. */
 struct pt_regs *host_task_regs(struct host_task *ht);

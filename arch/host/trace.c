@@ -477,33 +477,95 @@ host_task_tid(const struct host_task *ht)
 	return ht->tid;
 }
 
-/* From /proc/TID/task/TID/stat (the thread's own, not its group's). */
-int
-host_task_cputime(const struct host_task *ht, int64_t *user, int64_t *sys)
+/* Read the host thread's /proc/TID/task/TID/NAME into buf.  0 or -errno. */
+static int
+read_task_proc(const struct host_task *ht, const char *name, char *buf,
+	       size_t size)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long ut, st;
-	long hz = sysconf(_SC_CLK_TCK);
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", ht->tid, ht->tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", ht->tid, ht->tid,
+		 name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
-	if (n <= 0 || hz <= 0)
+	if (n <= 0)
 		return -EIO;
 	buf[n] = 0;
-	/* After the ")" that ends the name: state and ten fields, then
-	 * utime and stime in clock ticks. */
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-		   &ut, &st) != 2)
-		return -EIO;
-	*user = (int64_t)(ut * (1000000000ULL / (unsigned long)hz));
-	*sys = (int64_t)(st * (1000000000ULL / (unsigned long)hz));
 	return 0;
+}
+
+/* The number after "key:" in a status file, or 0 without that line. */
+static uint64_t
+status_value(const char *buf, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = buf;
+
+	while (p) {
+		if (strncmp(p, key, len) == 0 && p[len] == ':')
+			return strtoull(p + len + 1, NULL, 10);
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* From the thread's own stat (not its group's): faults and CPU time. */
+static int
+read_task_stat(const struct host_task *ht, struct host_usage *u)
+{
+	char buf[1024], *p;
+	unsigned long long minflt, majflt, ut, st;
+	long hz = sysconf(_SC_CLK_TCK);
+	int r;
+
+	if (hz <= 0)
+		return -EIO;
+	if ((r = read_task_proc(ht, "stat", buf, sizeof(buf))) < 0)
+		return r;
+	/* After the ")" that ends the name: state and six fields, minflt,
+	 * cminflt, majflt, cmajflt, utime and stime (clock ticks). */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu %*u %llu %llu",
+		   &minflt, &majflt, &ut, &st) != 4)
+		return -EIO;
+	u->minflt = minflt;
+	u->majflt = majflt;
+	u->utime_ns = (int64_t)(ut * (1000000000ULL / (unsigned long)hz));
+	u->stime_ns = (int64_t)(st * (1000000000ULL / (unsigned long)hz));
+	return 0;
+}
+
+/* From its status: preemptions and its address space's resident sizes. */
+static int
+read_task_status(const struct host_task *ht, struct host_usage *u)
+{
+	char buf[4096];
+	int r;
+
+	if ((r = read_task_proc(ht, "status", buf, sizeof(buf))) < 0)
+		return r;
+	u->nivcsw = status_value(buf, "nonvoluntary_ctxt_switches");
+	u->rss_kib = status_value(buf, "VmRSS");
+	u->hwm_kib = status_value(buf, "VmHWM");
+	u->anon_kib = status_value(buf, "RssAnon");
+	return 0;
+}
+
+int
+host_task_usage(const struct host_task *ht, struct host_usage *u)
+{
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	if ((r = read_task_stat(ht, u)) < 0 ||
+	    (r = read_task_status(ht, u)) < 0)
+		memset(u, 0, sizeof(*u));
+	return r;
 }
 
 struct pt_regs *

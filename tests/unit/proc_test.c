@@ -28,17 +28,22 @@ proc_target_get(const struct proc_inode *pi, struct proc_target *tg)
 }
 
 void
-process_cputime(const struct process *p, int64_t *utime, int64_t *stime)
+process_rusage(const struct process *p, struct rusage_acct *ru)
 {
-	*utime = p->utime_total;
-	*stime = p->stime_total;
+	*ru = p->ru_exited;
 }
 
 void
-task_cputime(const struct task *t, int64_t *utime, int64_t *stime)
+task_rusage(const struct task *t, struct rusage_acct *ru)
 {
-	*utime = t->utime_ns;
-	*stime = t->stime_ns;
+	*ru = t->ru;
+}
+
+int
+host_task_usage(const struct host_task *ht, struct host_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	return -ENOSYS;
 }
 
 const char *
@@ -220,7 +225,10 @@ test_stat_lines(void)
 	p.nr_threads = 1;
 	p.exit_signal = 17;
 	p.start_time = boot_time_ns + 250000000LL; /* 25 ticks after boot */
-	p.utime_total = 120000000LL;		   /* 12 ticks */
+	p.ru_exited.utime_ns = 120000000LL;	   /* 12 ticks */
+	p.ru_exited.minflt = 5;
+	p.ru_children.majflt = 2;
+	t.ru.nvcsw = 9;
 	t.proc = &p;
 	t.tid = 7;
 	t.state = TASK_INTERRUPTIBLE;
@@ -234,7 +242,7 @@ test_stat_lines(void)
 	text(&b);
 	CHECK(strncmp(b.data, "7 (a b) c) S 0 7 7 0 -1 ", 24) == 0);
 	CHECK_EQ(stat_fields(b.data), 52);
-	CHECK(strstr(b.data, " 0 0 0 0 12 0 0 0 20 0 1 0 25 ") != NULL);
+	CHECK(strstr(b.data, " 5 0 0 2 12 0 0 0 20 0 1 0 25 ") != NULL);
 	CHECK(b.data[b.len - 1] == '\n');
 
 	pbuf_reset(&b);
@@ -246,6 +254,7 @@ test_stat_lines(void)
 	CHECK(strstr(text(&b), "State:\tS (sleeping)\n") != NULL);
 	CHECK(strstr(b.data, "VmSize:\t    1232 kB\n") != NULL);
 	CHECK(strstr(b.data, "SigCgt:\t0000000000000000\n") != NULL);
+	CHECK(strstr(b.data, "voluntary_ctxt_switches:\t9\n") != NULL);
 
 	/* A zombie: no thread, the name kept by the process. */
 	fake_target.t = NULL;

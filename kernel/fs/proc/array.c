@@ -2,8 +2,8 @@
  * The process status files: /proc/PID/stat, status and statm, and the
  * same for each thread under task/TID.  Formats are Linux's (proc(5)),
  * field for field, because ps, top and friends parse them by position.
- * Counters the kernel does not keep (page faults, context switches) are
- * reported as 0.
+ * Usage counters (times, faults, context switches) are getrusage's
+ * (rusage.c); resident sizes are the host's for the guest's host process.
  */
 #include <stdio.h>
 #include <string.h>
@@ -103,15 +103,40 @@ proc_sig_actions(const struct process *p, ksigset_t *ign, ksigset_t *cgt)
 	}
 }
 
-/* The thread's own times, or the whole process's. */
+/* The thread's own usage, or the whole process's. */
 static void
-proc_target_times(const struct proc_target *tg, bool thread, int64_t *ut,
-		  int64_t *st)
+proc_target_usage(const struct proc_target *tg, bool thread,
+		  struct rusage_acct *ru)
 {
 	if (thread && tg->t)
-		task_cputime(tg->t, ut, st);
+		task_rusage(tg->t, ru);
 	else
-		process_cputime(tg->p, ut, st);
+		process_rusage(tg->p, ru);
+}
+
+/*
+ * The memory figures of tg's address space (its VMAs), with the resident
+ * sizes the host counts for its host process; *hwm is the resident peak
+ * (without the host's figures, the VMAs' upper bound for both).
+ */
+static void
+proc_target_vm(const struct proc_target *tg, struct proc_vm_stats *vm,
+	       uint64_t *hwm)
+{
+	struct host_usage u;
+
+	memset(vm, 0, sizeof(*vm));
+	*hwm = 0;
+	if (!tg->t || !tg->t->mm)
+		return;
+	proc_vm_stats(tg->t->mm, vm);
+	*hwm = vm->rss;
+	if (!tg->t->host || host_task_usage(tg->t->host, &u) < 0)
+		return;
+	vm->rss = u.rss_kib * 1024;
+	vm->shared = u.rss_kib > u.anon_kib ? (u.rss_kib - u.anon_kib) * 1024
+					     : 0;
+	*hwm = u.hwm_kib * 1024;
 }
 
 static void
@@ -131,27 +156,33 @@ static void
 proc_stat_times(struct pbuf *b, const struct proc_target *tg, bool thread)
 {
 	const struct process *p = tg->p;
-	int64_t ut, st;
+	const struct rusage_acct *c = &p->ru_children;
+	struct rusage_acct ru;
 	long long start = p->start_time - boot_time_ns;
 
-	proc_target_times(tg, thread, &ut, &st);
+	proc_target_usage(tg, thread, &ru);
 	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
-	pbuf_printf(b, "0 0 0 0 %llu %llu %llu %llu ", ticks(ut), ticks(st),
-		    ticks(p->cutime_ns), ticks(p->cstime_ns));
+	pbuf_printf(b, "%llu %llu %llu %llu ", (unsigned long long)ru.minflt,
+		    (unsigned long long)c->minflt,
+		    (unsigned long long)ru.majflt,
+		    (unsigned long long)c->majflt);
+	pbuf_printf(b, "%llu %llu %llu %llu ", ticks(ru.utime_ns),
+		    ticks(ru.stime_ns), ticks(c->utime_ns), ticks(c->stime_ns));
 	/* priority nice num_threads itrealvalue starttime */
 	pbuf_printf(b, "20 0 %d 0 %llu ", p->nr_threads ? p->nr_threads : 1,
 		    ticks(start));
 }
 
 static void
-proc_stat_mm(struct pbuf *b, const struct mm *mm)
+proc_stat_mm(struct pbuf *b, const struct proc_target *tg,
+	     const struct mm *mm)
 {
-	struct proc_vm_stats vm = { 0 };
+	struct proc_vm_stats vm;
 	struct mm empty = { 0 };
+	uint64_t hwm;
 
-	if (mm)
-		proc_vm_stats(mm, &vm);
-	else
+	proc_target_vm(tg, &vm, &hwm);
+	if (!mm)
 		mm = &empty;
 	/* vsize rss rsslim startcode endcode startstack kstkesp kstkeip */
 	pbuf_printf(b, "%llu %llu %llu %llu %llu %llu 0 0 ",
@@ -214,7 +245,7 @@ proc_show_stat(const struct proc_inode *pi, struct pbuf *b)
 	mm = tg.t ? tg.t->mm : NULL;
 	proc_stat_ids(b, &tg, pi->tid ? pi->tid : tg.p->pid);
 	proc_stat_times(b, &tg, pi->tid != 0);
-	proc_stat_mm(b, mm);
+	proc_stat_mm(b, &tg, mm);
 	proc_stat_signals(b, &tg);
 	proc_stat_tail(b, &tg, mm);
 	return 0;
@@ -223,14 +254,14 @@ proc_show_stat(const struct proc_inode *pi, struct pbuf *b)
 int
 proc_show_statm(const struct proc_inode *pi, struct pbuf *b)
 {
-	struct proc_vm_stats vm = { 0 };
+	struct proc_vm_stats vm;
 	struct proc_target tg;
+	uint64_t hwm;
 	int r;
 
 	if ((r = proc_target_get(pi, &tg)) < 0)
 		return r;
-	if (tg.t && tg.t->mm)
-		proc_vm_stats(tg.t->mm, &vm);
+	proc_target_vm(&tg, &vm, &hwm);
 	pbuf_printf(b, "%llu %llu %llu %llu 0 %llu 0\n",
 		    (unsigned long long)(vm.size / PAGE_SIZE),
 		    (unsigned long long)(vm.rss / PAGE_SIZE),
@@ -299,18 +330,19 @@ proc_status_kb(struct pbuf *b, const char *name, uint64_t bytes)
 }
 
 static void
-proc_status_vm(struct pbuf *b, const struct mm *mm)
+proc_status_vm(struct pbuf *b, const struct proc_target *tg)
 {
 	struct proc_vm_stats vm;
+	uint64_t hwm;
 
-	if (!mm)
+	if (!tg->t || !tg->t->mm)
 		return;
-	proc_vm_stats(mm, &vm);
+	proc_target_vm(tg, &vm, &hwm);
 	proc_status_kb(b, "VmPeak", vm.size);
 	proc_status_kb(b, "VmSize", vm.size);
 	proc_status_kb(b, "VmLck", 0);
 	proc_status_kb(b, "VmPin", 0);
-	proc_status_kb(b, "VmHWM", vm.rss);
+	proc_status_kb(b, "VmHWM", hwm);
 	proc_status_kb(b, "VmRSS", vm.rss);
 	proc_status_kb(b, "RssAnon", vm.rss - vm.shared);
 	proc_status_kb(b, "RssFile", vm.shared);
@@ -370,9 +402,21 @@ proc_status_caps(struct pbuf *b, const struct proc_target *tg)
 	pbuf_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n",
 		    tg->t && tg->t->no_new_privs);
 	pbuf_puts(b, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
-		     "Mems_allowed:\t1\nMems_allowed_list:\t0\n"
-		     "voluntary_ctxt_switches:\t0\n"
-		     "nonvoluntary_ctxt_switches:\t0\n");
+		     "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
+}
+
+/* The thread's own, as Linux shows them (the leader's for /proc/PID). */
+static void
+proc_status_ctxt(struct pbuf *b, const struct proc_target *tg)
+{
+	struct rusage_acct ru = { 0 };
+
+	if (tg->t)
+		task_rusage(tg->t, &ru);
+	pbuf_printf(b, "voluntary_ctxt_switches:\t%llu\n"
+		       "nonvoluntary_ctxt_switches:\t%llu\n",
+		    (unsigned long long)ru.nvcsw,
+		    (unsigned long long)ru.nivcsw);
 }
 
 int
@@ -388,9 +432,10 @@ proc_show_status(const struct proc_inode *pi, struct pbuf *b)
 	proc_status_creds(b, &tg);
 	proc_status_ns(b, &tg, id);
 	pbuf_puts(b, "Kthread:\t0\n");
-	proc_status_vm(b, tg.t ? tg.t->mm : NULL);
+	proc_status_vm(b, &tg);
 	pbuf_puts(b, "CoreDumping:\t0\nTHP_enabled:\t0\n");
 	proc_status_signals(b, &tg);
 	proc_status_caps(b, &tg);
+	proc_status_ctxt(b, &tg);
 	return 0;
 }

@@ -45,13 +45,13 @@ static void
 cpu_totals(struct cpu_totals *c)
 {
 	const struct process *p, *newest = NULL;
-	int64_t ut, st;
+	struct rusage_acct ru;
 
 	memset(c, 0, sizeof(*c));
 	list_for_each_entry(p, &all_processes, all_link) {
-		process_cputime(p, &ut, &st);
-		c->user += ut + p->cutime_ns;
-		c->system += st + p->cstime_ns;
+		process_rusage(p, &ru);
+		c->user += ru.utime_ns + p->ru_children.utime_ns;
+		c->system += ru.stime_ns + p->ru_children.stime_ns;
 		cpu_count_threads(p, c);
 		if (!newest || p->start_time > newest->start_time)
 			newest = p;

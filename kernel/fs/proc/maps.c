@@ -5,7 +5,8 @@
  *
  * The host does the paging, so the kernel does not know which pages are
  * resident: "RSS" here is every mapping that can be touched (not
- * PROT_NONE), an upper bound that keeps ps and top meaningful.
+ * PROT_NONE), an upper bound; the status files (array.c) replace it with
+ * the host's figure for the guest's host process when there is one.
  */
 #include <stdlib.h>
 #include <string.h>
