@@ -2,6 +2,7 @@
 # make -f tests/tests.mk guest-progs).  See README.md.
 #
 #   guest-progs   tests/guest/bin/NAME, static, one per tests/guest/NAME.c
+#   musl-progs    tests/musl/bin: musl programs, dynamic and static-PIE
 #   test-image    $(TEST_IMAGE): busybox + /tests/NAME + /testdata, for bats
 #   debian-image  $(DEBIAN_IMAGE): Debian bookworm, for tests/debian.bats
 #   guest-check   run every guest program natively; all must pass
@@ -45,6 +46,38 @@ tests/guest/bin/%.pie: tests/guest/%.c tests/guest/guest.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -fPIE -static-pie -s -o $@ $<
 
+# musl programs (tests/musl.bats), when musl-gcc is there: dynamically
+# linked (PT_INTERP /lib/ld-musl-x86_64.so.1) as a PIE and not, with a
+# library found through $$ORIGIN and a plugin to dlopen, and a static PIE
+# (musl-gcc's specs know no -static-pie: rcrt1.o by hand).
+MUSL_CC     ?= musl-gcc
+MUSL_LIBDIR ?= /usr/lib/x86_64-linux-musl
+MUSL_BIN    := tests/musl/bin
+MUSL_CFLAGS := -O2 -Wall -Wextra -Werror -Wno-unused-parameter
+MUSL_PROGS  := $(addprefix $(MUSL_BIN)/,libmusl_dep.so libmusl_plug.so \
+		 musl_dyn musl_dyn_pie musl_static_pie)
+MUSL_DYN    := -L$(MUSL_BIN) -lmusl_dep -Wl,-rpath,'$$ORIGIN'
+
+musl-progs: $(MUSL_PROGS)
+
+$(MUSL_BIN)/lib%.so: tests/musl/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) -shared -fPIC -o $@ $<
+
+$(MUSL_BIN)/musl_dyn: tests/musl/musl_facts.c $(MUSL_BIN)/libmusl_dep.so
+	$(MUSL_CC) $(MUSL_CFLAGS) -no-pie -o $@ $< $(MUSL_DYN)
+
+$(MUSL_BIN)/musl_dyn_pie: tests/musl/musl_facts.c $(MUSL_BIN)/libmusl_dep.so
+	$(MUSL_CC) $(MUSL_CFLAGS) -fPIE -pie -o $@ $< $(MUSL_DYN)
+
+$(MUSL_BIN)/musl_static_pie: tests/musl/musl_facts.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) -DSTATIC -fPIE -static -nostartfiles \
+		-Wl,-pie,--no-dynamic-linker,-z,text -o $@ \
+		$(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+		$$($(MUSL_CC) -print-file-name=crtbeginS.o) $< \
+		$$($(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+
 # The image also holds mkimage's data tree under /testdata; its
 # expected contents stay in $(TEST_IMAGE_DIR)/data for the tests to compare.
 test-image: $(TEST_IMAGE)
@@ -82,6 +115,6 @@ bats: $(TEST_DEPS)
 	$(BATS) $(BATS_FLAGS) tests/
 
 test-clean:
-	rm -rf tests/guest/bin $(TEST_IMAGE_DIR)
+	rm -rf tests/guest/bin $(MUSL_BIN) $(TEST_IMAGE_DIR)
 
-.PHONY: guest-progs test-image debian-image guest-check bats test-clean
+.PHONY: guest-progs musl-progs test-image debian-image guest-check bats test-clean

@@ -16,9 +16,12 @@
 #include "task.h"
 #include "uaccess.h"
 
+/* The guest's value: the host's <fcntl.h> makes O_LARGEFILE 0 on x86_64,
+ * but musl passes it. */
+#define K_O_LARGEFILE 0100000
 #define OPEN_FLAGS_VALID                                                       \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
-	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |            \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | K_O_LARGEFILE |          \
 	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | \
 	 __O_TMPFILE)
 
