@@ -83,6 +83,7 @@ new_process(struct task *t, struct task *child, uint64_t flags,
 	pid_get(p->sid);
 	p->tty = t->proc->tty;
 	p->nice = t->proc->nice;
+	sched_fork(p, t->proc);
 	p->exit_signal = exit_signal;
 	memcpy(p->limits, t->proc->limits, sizeof(p->limits));
 	p->limits_set = t->proc->limits_set;

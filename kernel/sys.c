@@ -415,18 +415,6 @@ sys_getcpu(struct task *t, const uint64_t a[6])
 	return 0;
 }
 
-long
-sys_sched_getaffinity(struct task *t, const uint64_t a[6])
-{
-	uint64_t mask = 1;
-
-	if (a[1] < sizeof(mask))
-		return -EINVAL;
-	if (copy_to_user(t, UADDR(a[2]), &mask, sizeof(mask)) < 0)
-		return -EFAULT;
-	return sizeof(mask);
-}
-
 struct sysinfo_k {
 	int64_t uptime;
 	uint64_t loads[3];

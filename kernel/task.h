@@ -174,6 +174,9 @@ struct process {
 	struct rusage_acct ru_children;	  /* of reaped children, theirs too */
 	uint32_t exit_uid;		  /* for SIGCHLD/waitid after exit */
 	int nice;			  /* -20 … 19, inherited at fork */
+	int sched_policy;		  /* SCHED_OTHER … (priority.c) */
+	int sched_priority;		  /* 1-99 for FIFO and RR, else 0 */
+	bool sched_reset_on_fork;
 	char exit_comm[16];		  /* last thread's comm, for /proc */
 	uint64_t rlim_nofile;		  /* RLIMIT_NOFILE soft limit; 0: default */
 	uint64_t limits[16][2];		  /* rlimits (cur, max), once set */
@@ -187,6 +190,8 @@ extern struct list all_processes;
 /* Guest id allocation: the kernel's own pid space. */
 int pid_alloc(void);
 void pid_free(int pid);
+/* A child's scheduling policy at fork (priority.c). */
+void sched_fork(struct process *child, const struct process *parent);
 struct task *task_find(int tid);
 struct process *process_find(int pid);
 void task_register(struct task *t);

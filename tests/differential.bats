@@ -478,6 +478,11 @@ needs_host_root() {
 	[[ $(id -u) == 0 ]] || skip "needs root on the host to change users"
 }
 
+@test "differential: proc_sched" {
+	needs_host_root
+	differential proc_sched
+}
+
 @test "differential: cred_setuid" {
 	needs_host_root
 	differential cred_setuid
