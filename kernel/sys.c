@@ -229,7 +229,7 @@ sys_setpgid(struct task *t, const uint64_t a[6])
 long
 sys_getpgid(struct task *t, const uint64_t a[6])
 {
-	struct process *p = a[0] ? process_find((int)a[0]) : t->proc;
+	struct process *p = a[0] ? process_of_id((int)a[0]) : t->proc;
 
 	return p ? p->pgid : -ESRCH;
 }
@@ -243,7 +243,7 @@ sys_getpgrp(struct task *t, const uint64_t a[6])
 long
 sys_getsid(struct task *t, const uint64_t a[6])
 {
-	struct process *p = a[0] ? process_find((int)a[0]) : t->proc;
+	struct process *p = a[0] ? process_of_id((int)a[0]) : t->proc;
 
 	return p ? p->sid : -ESRCH;
 }
@@ -330,7 +330,7 @@ static long
 do_prlimit(struct task *t, int pid, unsigned int res, uaddr_t unew,
 	   uaddr_t uold)
 {
-	struct process *p = pid ? process_find(pid) : t->proc;
+	struct process *p = pid ? process_of_id(pid) : t->proc;
 	struct rlimit_k *lim, nl;
 
 	if (!p)

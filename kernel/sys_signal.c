@@ -254,7 +254,7 @@ sys_kill(struct task *t, const uint64_t a[6])
 	if (sig < 0 || sig > KNSIG)
 		return -EINVAL;
 	if (pid > 0) {
-		if ((p = process_find(pid)) == NULL)
+		if ((p = process_of_id(pid)) == NULL)
 			return -ESRCH;
 		return kill_one(t, p, sig);
 	}
@@ -327,7 +327,7 @@ user_queueinfo(struct task *t, uaddr_t uinfo, int sig, bool self,
 long
 sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
 {
-	struct process *p = process_find((int)a[0]);
+	struct process *p = process_of_id((int)a[0]);
 	int sig = (int)a[1], r;
 	struct ksiginfo info;
 

@@ -68,6 +68,17 @@ process_find(int pid)
 	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
 }
 
+struct process *
+process_of_id(int id)
+{
+	struct process *p = process_find(id);
+	struct task *t;
+
+	if (!p && (t = task_find(id)) != NULL)
+		p = t->proc;
+	return p;
+}
+
 void
 task_register(struct task *t)
 {

@@ -194,6 +194,8 @@ void pid_free(int pid);
 void sched_fork(struct process *child, const struct process *parent);
 struct task *task_find(int tid);
 struct process *process_find(int pid);
+/* The process of pid, or of the thread with that id (kill, getsid...). */
+struct process *process_of_id(int id);
 void task_register(struct task *t);
 void task_unregister(struct task *t);
 

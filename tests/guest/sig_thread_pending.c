@@ -168,6 +168,16 @@ main(void)
 		sched_yield();
 	CHECK(handled_by == worker_tid, "a process SIGUSR2 sent while the worker "
 					"sleeps with it unblocked runs there");
+
+	/* kill with the worker's thread id signals the whole process. */
+	handled_by = 0;
+	OK(kill(worker_tid, SIGUSR2));
+	while (handled_by == 0)
+		sched_yield();
+	CHECK(handled_by == worker_tid, "kill with a thread id is taken by "
+					"the thread that does not block it");
+	CHECK(getpgid(worker_tid) == getpgrp() && getsid(worker_tid) == getsid(0),
+	      "getpgid and getsid take a thread id");
 	done(&step, 5);
 	pthread_join(th, NULL);
 
