@@ -199,6 +199,7 @@ do_sys_open(struct task *t, int dirfd, uaddr_t upath, int flags, uint32_t mode)
 		return -EOPNOTSUPP;
 	if ((name = getname(t, upath, &err)) == NULL)
 		return err;
+	flags |= K_O_LARGEFILE; /* as 64-bit Linux forces it */
 	if (flags & O_PATH)
 		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
 	if (flags & O_CREAT)

@@ -6,8 +6,9 @@
  *
  * Two open flags act here for every file: O_DIRECT's alignment rules
  * (the file's read and write do the rest), and O_SYNC/O_DSYNC (or
- * pwritev2's RWF_SYNC/RWF_DSYNC), which make a write an fsync (an
- * fdatasync) of the file before it returns, as Linux's generic_write_sync.
+ * pwritev2's RWF_SYNC/RWF_DSYNC), which make a write (sendfile and
+ * copy_file_range too) an fsync (an fdatasync) of the file before it
+ * returns, as Linux's generic_write_sync.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -462,6 +463,7 @@ sys_sendfile(struct task *t, const uint64_t a[6])
 	uaddr_t uoff = UADDR(a[2]);
 	uint64_t pos, opos;
 	long r;
+	int e;
 
 	if (!out || !in || !FMODE_READ(in) || !FMODE_WRITE(out) ||
 	    !in->ops || !in->ops->read || !out->ops || !out->ops->write)
@@ -473,6 +475,8 @@ sys_sendfile(struct task *t, const uint64_t a[6])
 		r = copy_through_buffer(in, &pos, out, &opos, a[3]);
 		if (r > 0)
 			out->pos = opos;
+		if (r > 0 && (e = write_sync(out, 0)) < 0)
+			r = e;
 		if (offset_out(t, uoff, in, pos) < 0)
 			r = -EFAULT;
 	}
@@ -517,6 +521,7 @@ sys_copy_file_range(struct task *t, const uint64_t a[6])
 	uaddr_t uin = UADDR(a[1]), uout = UADDR(a[3]);
 	uint64_t ipos, opos, len = a[4];
 	long r;
+	int e;
 
 	if (!in || !out)
 		r = -EBADF;
@@ -534,6 +539,8 @@ sys_copy_file_range(struct task *t, const uint64_t a[6])
 		r = 0;
 	else {
 		r = copy_through_buffer(in, &ipos, out, &opos, len);
+		if (r > 0 && (e = write_sync(out, 0)) < 0)
+			r = e;
 		if (offset_out(t, uin, in, ipos) < 0 ||
 		    offset_out(t, uout, out, opos) < 0)
 			r = -EFAULT;

@@ -333,6 +333,13 @@ struct file {
 #define FMODE_READ(f) (((f)->flags & 3) != 1) /* O_RDONLY or O_RDWR */
 #define FMODE_WRITE(f) (((f)->flags & 3) != 0)
 
+/*
+ * O_LARGEFILE as the kernel spells it: open(2) on 64-bit Linux adds it to
+ * every file it opens (the guest's libc spells it 0); pipes, sockets and
+ * O_PATH files lack it.  F_GETFL and fdinfo show it.
+ */
+#define K_O_LARGEFILE 0100000
+
 /* May the file have O_DIRECT (see file_ops.direct_io)? */
 static inline bool
 file_can_direct(const struct file *f)

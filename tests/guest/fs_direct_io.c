@@ -22,7 +22,9 @@
 #include "guest.h"
 
 #define EXT4_MAGIC 0xEF53
-#define SHOWN_FLAGS (O_ACCMODE | O_APPEND | O_DIRECT | O_SYNC | O_DSYNC)
+#define KERNEL_O_LARGEFILE 0100000	/* libc's O_LARGEFILE is 0 here */
+#define SHOWN_FLAGS                                                            \
+	(O_ACCMODE | O_APPEND | O_DIRECT | O_SYNC | O_DSYNC | KERNEL_O_LARGEFILE)
 
 static char *buf;	/* 64 KiB, page aligned */
 

@@ -21,7 +21,6 @@
 #include "fs/proc/proc_int.h"
 #include "task.h"
 
-#define K_O_LARGEFILE 0100000
 #define K_O_CLOEXEC 02000000
 
 /* The fd table of the process, or NULL (zombie, exiting). */
@@ -119,8 +118,6 @@ proc_show_fdinfo(const struct proc_inode *pi, struct pbuf *b)
 	if (!fe)
 		return -ENOENT;
 	flags = fe->file->flags;
-	if (fe->file->path.mnt)
-		flags |= K_O_LARGEFILE;
 	if (fe->flags & FD_CLOEXEC_K)
 		flags |= K_O_CLOEXEC;
 	pbuf_printf(b, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n",
