@@ -91,7 +91,7 @@ FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
 FUZZ_BINS  := $(BUILD)/fuzz/ext4_fuzz $(BUILD)/fuzz/ext4_fuzz_nocsum
 FUZZ_SEEDS := $(BUILD)/fuzz/seeds
 FUZZ_TIME  ?= 300
-FUZZ_RUN   := -jobs=1 -timeout=10 -rss_limit_mb=2048 -max_len=1200000 \
+FUZZ_RUN   := -timeout=10 -rss_limit_mb=2048 -max_len=300000 \
 	      -print_final_stats=1
 
 $(BUILD)/fuzz/ext4_fuzz: FUZZ_DEFS :=
