@@ -741,9 +741,8 @@ ext4_xattr_drop_system_data(struct ext4_fs *fs, struct ext4_inode *inode)
 	struct xattr_set s = { NULL, 0 };
 	int i, err;
 
-	if ((err = ibody_load(fs, inode, &s)) < 0)
-		return err;
-	if ((i = set_find(&s, EXT4_XATTR_INDEX_SYSTEM, "data", 4)) >= 0) {
+	if ((err = ibody_load(fs, inode, &s)) == 0 &&
+	    (i = set_find(&s, EXT4_XATTR_INDEX_SYSTEM, "data", 4)) >= 0) {
 		set_remove(&s, i);
 		err = ibody_store(fs, inode, &s);
 	}
