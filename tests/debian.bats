@@ -308,6 +308,29 @@ again: Address already in use"
 	assert_output_contains "Type: socket"
 }
 
+@test "python3 AF_UNIX: /proc/net/unix lists a listener and an abstract datagram socket" {
+	deb_sh <<'EOF'
+python3 - <<'PY'
+import os, socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("/tmp/listen.sock")
+s.listen()
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+d.bind("\0abstract-name")
+lines = open("/proc/net/unix").read().splitlines()
+print(lines[0])
+for l in lines[1:]:
+    f = l.split()
+    if len(f) == 8 and f[7] in ("/tmp/listen.sock", "@abstract-name"):
+        print(f[3], f[4], f[5], f[7], int(f[6]) == os.fstat((s if f[7][0] == "/" else d).fileno()).st_ino)
+PY
+EOF
+	assert_ok
+	assert_output "Num       RefCount Protocol Flags    Type St Inode Path
+00010000 0001 01 /tmp/listen.sock True
+00000000 0002 01 @abstract-name True"
+}
+
 @test "python3 multiprocessing: a Manager() dict round trip through its server process" {
 	deb_sh <<'EOF'
 python3 - <<'PY'

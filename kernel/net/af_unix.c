@@ -36,6 +36,7 @@
 #include "fs/fdtable.h"
 #include "fs/namei.h"
 #include "fs/poll.h"
+#include "fs/proc/proc_int.h"
 #include "net/net.h"
 #include "signal.h"
 #include "task.h"
@@ -64,6 +65,7 @@ struct unix_sock {
 	struct path path;	 /* the node of a filesystem name (.mnt NULL:
 				  * none) */
 	struct list bound_link;	 /* unix_bound, while bound and not released */
+	struct list all_link;	 /* unix_all, for /proc/net/unix */
 	struct list rcvq;	 /* struct unix_msg */
 	int rcvq_len;
 	int backlog;
@@ -81,6 +83,7 @@ struct unix_msg {
 };
 
 static struct list unix_bound = LIST_INIT(unix_bound);
+static struct list unix_all = LIST_INIT(unix_all);
 static const struct proto_ops unix_ops;
 
 static struct unix_sock *
@@ -136,6 +139,7 @@ unix_alloc(int type)
 	u = unix_sk(sk);
 	list_init(&u->bound_link);
 	list_init(&u->rcvq);
+	list_add_tail(&u->all_link, &unix_all);
 	return u;
 }
 
@@ -1198,6 +1202,40 @@ unix_destruct(struct sock *sk)
 
 	unix_purge(u);
 	addr_put(u->addr);
+	list_del(&u->all_link);
+}
+
+/*
+ * /proc/net/unix: a line per socket in Linux's format.  The first column
+ * (the kernel's address) is 0, as Linux shows it to the unprivileged.
+ */
+void
+unix_show_proc(struct pbuf *b)
+{
+	struct unix_sock *u;
+	size_t i, end;
+	int st;
+
+	pbuf_puts(b, "Num       RefCount Protocol Flags    Type St Inode Path\n");
+	list_for_each_entry(u, &unix_all, all_link) {
+		if (u->sk.file)
+			st = u->state == UNIX_CONNECTED ? 3 : 1;
+		else
+			st = u->state == UNIX_CONNECTED ? 2 : 4;
+		pbuf_printf(b, "%016x: %08X %08X %08X %04X %02X %5llu", 0,
+			    u->sk.refcount, 0, u->sk.listening ? 1u << 16 : 0,
+			    u->sk.type, st,
+			    u->sk.file ? (unsigned long long)u->sk.file->inode->ino
+				       : 0ULL);
+		pbuf_putc(b, u->addr ? ' ' : '\n');
+		if (!u->addr)
+			continue;
+		/* A path without its NUL; NULs of abstract names as '@'. */
+		end = u->addr->len - (u->addr->name[SUN_PATH_OFF] ? 1 : 0);
+		for (i = SUN_PATH_OFF; i < end; i++)
+			pbuf_putc(b, u->addr->name[i] ? u->addr->name[i] : '@');
+		pbuf_putc(b, '\n');
+	}
 }
 
 static const struct proto_ops unix_ops = {

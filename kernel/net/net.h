@@ -176,5 +176,8 @@ int sock_wait_errno(int r, int64_t deadline);
 
 /* AF_UNIX (af_unix.c): make a sock of type (ESOCKTNOSUPPORT …). */
 int unix_create(int type, int protocol, struct sock **out);
+/* The text of /proc/net/unix. */
+struct pbuf;
+void unix_show_proc(struct pbuf *b);
 
 #endif

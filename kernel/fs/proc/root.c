@@ -1,6 +1,6 @@
 /*
  * The /proc directory itself: the fixed entries (system files, self,
- * thread-self, mounts, sys/, tty/) and one directory per process.
+ * thread-self, mounts, sys/, tty/, net/) and one directory per process.
  *
  * readdir lists the fixed entries at positions 2 .. 2 + n - 1, then the
  * processes in increasing pid order at position PROC_ROOT_PID_POS + pid,
@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "fs/proc/proc_int.h"
+#include "net/net.h"
 #include "task.h"
 
 #define PROC_NFIXED (sizeof(proc_root_table) / sizeof(proc_root_table[0]))
@@ -38,6 +39,18 @@ proc_mounts_text(const struct proc_inode *pi, char *buf, size_t len)
 {
 	return proc_link_printf(buf, len, "self/mounts");
 }
+
+static int
+proc_show_net_unix(const struct proc_inode *pi, struct pbuf *b)
+{
+	unix_show_proc(b);
+	return 0;
+}
+
+static struct proc_entry proc_net_table[] = {
+	{ .name = "unix", .mode = K_S_IFREG | 0444,
+	  .show = proc_show_net_unix },
+};
 
 static struct proc_entry proc_tty_table[] = {
 	{ .name = "drivers", .mode = K_S_IFREG | 0444,
@@ -72,6 +85,8 @@ static struct proc_entry proc_root_table[] = {
 	  .children = proc_sys_table, .nchildren = PROC_SYS_NENTRIES },
 	{ .name = "tty", .mode = K_S_IFDIR | 0555,
 	  .children = PROC_TABLE(proc_tty_table) },
+	{ .name = "net", .mode = K_S_IFDIR | 0555,
+	  .children = PROC_TABLE(proc_net_table) },
 };
 
 /* The first process with pid >= from, or NULL. */
