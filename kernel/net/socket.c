@@ -856,26 +856,22 @@ sendmsg_in(struct task *t, const struct msghdr_k *h, struct msg_k *m,
 	return r;
 }
 
-long
-sys_sendmsg(struct task *t, const uint64_t a[6])
+/* One sendmsg of the guest's msghdr at uh: bytes sent or -errno. */
+static long
+sendmsg_one(struct task *t, struct sock *sk, uaddr_t uh, unsigned int flags)
 {
 	struct uio u;
-	struct msg_k m = { .data = &u, .flags = (unsigned int)a[2] };
+	struct msg_k m = { .data = &u, .flags = flags };
 	struct uio_seg *segs = NULL;
 	struct msghdr_k h;
-	struct file *f;
-	struct sock *sk;
 	long r;
 
-	if ((r = sockfd_get(t, (int)a[0], &f, &sk)) < 0)
-		return r;
-	if (copy_from_user(t, &h, UADDR(a[1]), sizeof(h)) < 0)
+	if (copy_from_user(t, &h, uh, sizeof(h)) < 0)
 		r = -EFAULT;
 	else if ((r = sendmsg_in(t, &h, &m, &segs)) == 0)
 		r = sock_send(sk, &m);
 	scm_destroy(&m.scm);
 	free(segs);
-	file_put(f);
 	return r;
 }
 
@@ -933,36 +929,127 @@ recvmsg_out(struct task *t, struct sock *sk, struct msg_k *m,
 	return 0;
 }
 
-long
-sys_recvmsg(struct task *t, const uint64_t a[6])
+/* One recvmsg into the guest's msghdr at uh: bytes or -errno. */
+static long
+recvmsg_one(struct task *t, struct sock *sk, uaddr_t uh, unsigned int flags)
 {
 	struct uio u;
-	struct msg_k m = { .data = &u, .flags = (unsigned int)a[2] };
+	struct msg_k m = { .data = &u, .flags = flags };
 	struct uio_seg *segs = NULL;
 	struct msghdr_k h;
-	struct file *f;
-	struct sock *sk;
 	size_t total;
 	long r, e;
 
-	if ((r = sockfd_get(t, (int)a[0], &f, &sk)) < 0)
-		return r;
-	if (copy_from_user(t, &h, UADDR(a[1]), sizeof(h)) < 0) {
-		r = -EFAULT;
-		goto out;
-	}
+	if (copy_from_user(t, &h, uh, sizeof(h)) < 0)
+		return -EFAULT;
 	if ((r = iovec_in(t, UADDR(h.iov), h.iovlen, &segs, &total)) < 0)
 		goto out;
 	u = uio_user_segs(t, segs, (size_t)h.iovlen, total);
 	m.nonblock = sock_nonblock(sk, m.flags);
 	r = sk->ops->recvmsg(sk, &m);
-	if (r >= 0 && (e = recvmsg_out(t, sk, &m, &h, UADDR(a[1]))) < 0)
+	if (r >= 0 && (e = recvmsg_out(t, sk, &m, &h, uh)) < 0)
 		r = e;
 out:
 	scm_destroy(&m.scm);
 	free(segs);
+	return r;
+}
+
+/* sendmsg and recvmsg: a sock and one guest msghdr. */
+static long
+msg_call(struct task *t, const uint64_t a[6], bool recv)
+{
+	struct file *f;
+	struct sock *sk;
+	long r;
+
+	if ((r = sockfd_get(t, (int)a[0], &f, &sk)) < 0)
+		return r;
+	r = (recv ? recvmsg_one : sendmsg_one)(t, sk, UADDR(a[1]),
+					       (unsigned int)a[2]);
 	file_put(f);
 	return r;
+}
+
+long
+sys_sendmsg(struct task *t, const uint64_t a[6])
+{
+	return msg_call(t, a, false);
+}
+
+long
+sys_recvmsg(struct task *t, const uint64_t a[6])
+{
+	return msg_call(t, a, true);
+}
+
+/*
+ * sendmmsg and recvmmsg: a vector of struct mmsghdr (a msghdr and the
+ * length moved), one call each, stopping at the first error; the count
+ * done, or the error if none was.  recvmmsg's deadline (< 0: none) is
+ * checked after each message, as Linux does.
+ */
+#define MMSGHDR_SIZE 64
+#define MSG_LEN_OFF 56
+#define MSG_WAITFORONE_K 0x10000
+
+static long
+mmsg_call(struct task *t, const uint64_t a[6], bool recv, int64_t deadline)
+{
+	unsigned int vlen = (unsigned int)a[2], flags = (unsigned int)a[3], i;
+	uaddr_t one;
+	struct file *f;
+	struct sock *sk;
+	uint32_t len;
+	long r;
+
+	if ((r = sockfd_get(t, (int)a[0], &f, &sk)) < 0)
+		return r;
+	if (vlen > UIO_MAXIOV)
+		vlen = UIO_MAXIOV;
+	for (i = 0; i < vlen; i++) {
+		one = uaddr_add(UADDR(a[1]), (uint64_t)i * MMSGHDR_SIZE);
+		r = (recv ? recvmsg_one : sendmsg_one)(t, sk, one,
+						       flags & ~MSG_WAITFORONE_K);
+		if (r < 0)
+			break;
+		len = (uint32_t)r;
+		if (copy_to_user(t, uaddr_add(one, MSG_LEN_OFF), &len,
+				 sizeof(len)) < 0) {
+			r = -EFAULT;
+			break;
+		}
+		if (recv && (flags & MSG_WAITFORONE_K))
+			flags |= MSG_DONTWAIT_K;
+		if (deadline >= 0 && ktime_now() >= deadline) {
+			i++;
+			break;
+		}
+	}
+	file_put(f);
+	return i ? (long)i : r;
+}
+
+long
+sys_sendmmsg(struct task *t, const uint64_t a[6])
+{
+	return mmsg_call(t, a, false, -1);
+}
+
+long
+sys_recvmmsg(struct task *t, const uint64_t a[6])
+{
+	struct timespec_k ts;
+	int64_t deadline = -1;
+
+	if (a[4]) {
+		if (copy_from_user(t, &ts, UADDR(a[4]), sizeof(ts)) < 0)
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC_PER_SEC)
+			return -EINVAL;
+		deadline = ktime_after(ktime_from(ts.sec, ts.nsec));
+	}
+	return mmsg_call(t, a, true, deadline);
 }
 
 /* Socket options */

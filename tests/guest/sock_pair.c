@@ -1,7 +1,8 @@
 /*
  * socketpair(AF_UNIX): stream, datagram and seqpacket pairs; message
  * boundaries, MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, readv/writev, shutdown,
- * EPIPE with SIGPIPE blocked, ECONNRESET, fstat and the basic options.
+ * EPIPE with SIGPIPE blocked, ECONNRESET, fstat and the basic options,
+ * sendmmsg and recvmmsg.
  */
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -167,6 +168,36 @@ message_pair(int type, const char *name)
 }
 
 static void
+mmsg(void)
+{
+	char bufs[5][16] = { { 0 } };
+	struct iovec iov[5];
+	struct mmsghdr mm[5];
+	int sv[2], i;
+
+	OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < 3; i++) {
+		iov[i] = (struct iovec){ (char *)"abcdefgh" + i, (size_t)(8 - i) };
+		mm[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	CHECK(OK(sendmmsg(sv[0], mm, 3, 0)) == 3 && mm[2].msg_len == 6,
+	      "sendmmsg sends 3 datagrams and sets msg_len");
+	for (i = 0; i < 5; i++) {
+		iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+		mm[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
+	}
+	CHECK(OK(recvmmsg(sv[1], mm, 5, MSG_WAITFORONE, NULL)) == 3 &&
+		      mm[0].msg_len == 8 && mm[1].msg_len == 7 &&
+		      strcmp(bufs[2], "cdefgh") == 0,
+	      "recvmmsg MSG_WAITFORONE takes the 3 there are");
+	FAILS(recvmmsg(sv[1], mm, 5, MSG_DONTWAIT, NULL), EAGAIN,
+	      "recvmmsg with nothing queued, MSG_DONTWAIT");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+}
+
+static void
 bad_args(void)
 {
 	socklen_t len = sizeof(int);
@@ -208,6 +239,7 @@ main(void)
 	sigpipe_pending();
 	message_pair(SOCK_DGRAM, "dgram");
 	message_pair(SOCK_SEQPACKET, "seqpacket");
+	mmsg();
 	bad_args();
 	return 0;
 }
