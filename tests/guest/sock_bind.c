@@ -278,6 +278,13 @@ autobind(void)
 	int s = OK(socket(AF_UNIX, SOCK_DGRAM, 0));
 
 	printf("unbound: %s\n", name_of(s, false));
+	len = 1;
+	sa.sun_family = 0x7777;
+	OK(getsockname(s, (struct sockaddr *)&sa, &len));
+	CHECK(len == 2 && sa.sun_family == (0x7700 | AF_UNIX),
+	      "getsockname into 1 byte: 1 byte copied, the full length told");
+	len = sizeof(sa);
+	sa.sun_family = AF_UNIX;
 	OK(bind(s, (struct sockaddr *)&sa, sizeof(sa_family_t)));
 	OK(getsockname(s, (struct sockaddr *)&sa, &len));
 	CHECK(len == 8 && sa.sun_path[0] == '\0',

@@ -133,6 +133,37 @@ on_alarm(int sig)
 	(void)sig;
 }
 
+/* accept, a datagram recv and a blocked write, each hit by SIGALRM. */
+static void
+interrupted_waits(struct itimerval *it)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	static char buf[65536];
+	int srv = OK(socket(AF_UNIX, SOCK_STREAM, 0)), sv[2];
+
+	OK(sigaction(SIGALRM, &sa, NULL)); /* no SA_RESTART */
+	strcpy(addr.sun_path, "intr.sock");
+	OK(bind(srv, (struct sockaddr *)&addr, sizeof(addr)));
+	OK(listen(srv, 1));
+	OK(setitimer(ITIMER_REAL, it, NULL));
+	FAILS(accept(srv, NULL, NULL), EINTR, "a blocked accept and a signal");
+	OK(close(srv));
+	OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	OK(setitimer(ITIMER_REAL, it, NULL));
+	FAILS(recv(sv[0], buf, 1, 0), EINTR, "a blocked datagram recv and a signal");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+	OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv));
+	while (write(sv[0], buf, sizeof(buf)) > 0)
+		;
+	OK(fcntl(sv[0], F_SETFL, 0));
+	OK(setitimer(ITIMER_REAL, it, NULL));
+	FAILS(write(sv[0], buf, 1), EINTR, "a write blocked on a full socket and a signal");
+	OK(close(sv[0]));
+	OK(close(sv[1]));
+}
+
 static void
 timeouts_and_signals(void)
 {
@@ -172,6 +203,7 @@ timeouts_and_signals(void)
 	OK(wait(&st));
 	OK(close(sv[0]));
 	OK(close(sv[1]));
+	interrupted_waits(&it);
 }
 
 /* A writer blocked on a full socket is woken as the reader drains it. */
