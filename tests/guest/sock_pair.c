@@ -224,6 +224,15 @@ bad_args(void)
 	OK(close(sv[0]));
 	OK(close(sv[1]));
 	OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	OK(shutdown(OK(socket(AF_UNIX, SOCK_STREAM, 0)), SHUT_RDWR));
+	printf("shutdown of an unconnected socket succeeds\n");
+	FAILS(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&len, 4), EISCONN,
+	      "sendto with an address on a connected stream");
+	FAILS(accept4(sv[0], NULL, NULL, 0x100), EINVAL, "accept4 with unknown flags");
+	FAILS(getsockopt(sv[0], SOL_SOCKET, 9999, what, &len), ENOPROTOOPT,
+	      "getsockopt of an unknown option");
+	FAILS(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &len, 2), EINVAL,
+	      "setsockopt with a 2-byte int");
 	OK(write(sv[0], "xyz", 3));
 	FAILS(syscall(SYS_read, sv[1], (void *)8, 3), EFAULT, "read into a bad buffer");
 	CHECK(OK(read(sv[1], what, 3)) == 3,
