@@ -318,6 +318,23 @@ send_signal_process(struct process *p, int sig, const struct ksiginfo *info)
 	return 0;
 }
 
+void
+siginfo_from(struct task *sender, struct ksiginfo *info, int sig, int code)
+{
+	*info = (struct ksiginfo){ .signo = sig, .code = code };
+	info->kill.pid = sender->proc->pid;
+	info->kill.uid = sender->cred.uid;
+}
+
+int
+send_signal_self(struct task *t, int sig)
+{
+	struct ksiginfo info;
+
+	siginfo_from(t, &info, sig, K_SI_USER);
+	return send_signal_task(t, sig, &info);
+}
+
 int
 kill_pgrp(int pgid, int sig, const struct ksiginfo *info)
 {

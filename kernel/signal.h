@@ -138,6 +138,14 @@ void sigpending_flush(struct sigpending *p);
  */
 int send_signal_process(struct process *p, int sig, const struct ksiginfo *info);
 int send_signal_task(struct task *t, int sig, const struct ksiginfo *info);
+/* The siginfo of a signal sender sends itself or others (kill, tkill). */
+void siginfo_from(struct task *sender, struct ksiginfo *info, int sig,
+		  int code);
+/*
+ * A signal t brings on itself through a call (SIGPIPE, SIGXFSZ): SI_USER
+ * from t, as Linux's send_sig does.
+ */
+int send_signal_self(struct task *t, int sig);
 /* Send sig to every process in process group pgid: 0, or -ESRCH if none. */
 int kill_pgrp(int pgid, int sig, const struct ksiginfo *info);
 /* A fault: forced, unblocked, default action if it was ignored. */

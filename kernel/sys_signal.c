@@ -221,14 +221,6 @@ may_signal(struct task *t, struct process *p, int sig)
 	       t->cred.uid == target->cred.uid;
 }
 
-static void
-user_siginfo(struct task *t, struct ksiginfo *info, int sig, int code)
-{
-	*info = (struct ksiginfo){ .signo = sig, .code = code };
-	info->kill.pid = t->proc->pid;
-	info->kill.uid = t->cred.uid;
-}
-
 static int
 kill_one(struct task *t, struct process *p, int sig)
 {
@@ -240,7 +232,7 @@ kill_one(struct task *t, struct process *p, int sig)
 		return -EPERM;
 	if (sig == 0)
 		return 0;
-	user_siginfo(t, &info, sig, K_SI_USER);
+	siginfo_from(t, &info, sig, K_SI_USER);
 	return send_signal_process(p, sig, &info);
 }
 
@@ -290,7 +282,7 @@ do_tkill(struct task *t, int tgid, int tid, int sig)
 		return -EPERM;
 	if (sig == 0)
 		return 0;
-	user_siginfo(t, &info, sig, K_SI_TKILL);
+	siginfo_from(t, &info, sig, K_SI_TKILL);
 	return send_signal_task(target, sig, &info);
 }
 

@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_kernel_info" {
+	differential sig_kernel_info
+}
+
 @test "differential: sig_defaults" {
 	differential sig_defaults
 }

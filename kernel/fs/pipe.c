@@ -160,7 +160,7 @@ pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 static ssize_t
 pipe_broken(size_t done)
 {
-	send_signal_task(current, K_SIGPIPE, NULL);
+	send_signal_self(current, K_SIGPIPE);
 	return done ? (ssize_t)done : -EPIPE;
 }
 
