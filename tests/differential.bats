@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_order" {
+	differential sig_order
+}
+
 @test "differential: sig_kernel_info" {
 	differential sig_kernel_info
 }
