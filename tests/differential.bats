@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_uids" {
+	differential sig_uids
+}
+
 @test "differential: sig_order" {
 	differential sig_order
 }
