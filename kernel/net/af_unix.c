@@ -1126,10 +1126,12 @@ unix_poll(struct sock *sk, struct poll_table *pt)
 		mask |= K_POLLIN | K_POLLRDNORM;
 	if (unix_connection_type(u) && u->state == UNIX_UNCONNECTED)
 		mask |= K_POLLHUP;
-	if (sk->type == SOCK_DGRAM_K && writable && peer &&
-	    unix_dgram_full(u, peer)) {
-		poll_wait(pt, &peer->sk.wq); /* its reader makes room */
-		writable = false;
+	if (sk->type == SOCK_DGRAM_K && peer && peer->peer != u) {
+		/* Its reader makes room: register even while there is
+		 * some, for epoll registers only once. */
+		poll_wait(pt, &peer->sk.wq);
+		if (unix_dgram_full(u, peer))
+			writable = false;
 	}
 	if (writable)
 		mask |= K_POLLOUT | K_POLLWRNORM | K_POLLWRBAND;

@@ -127,6 +127,42 @@ fill_up(void)
 	OK(close(sv[1]));
 }
 
+/*
+ * A datagram sender waiting in epoll hears when its receiver makes room,
+ * even in a queue that others filled.
+ */
+static void
+dgram_epollout(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLOUT };
+	int srv = OK(socket(AF_UNIX, SOCK_DGRAM, 0)), ep = OK(epoll_create1(0));
+	int c = OK(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0)), n = 0;
+	int d = OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+	char b;
+
+	strcpy(sa.sun_path, "dgram_ep.sock");
+	OK(bind(srv, (struct sockaddr *)&sa, sizeof(sa)));
+	OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	OK(epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	CHECK(OK(epoll_wait(ep, &ev, 1, 0)) == 1, "dgram: EPOLLOUT while there is room");
+	/* Another sender fills the queue: c's own sends are not what wakes
+	 * it. */
+	while (sendto(d, "m", 1, MSG_DONTWAIT, (struct sockaddr *)&sa,
+		      sizeof(sa)) == 1)
+		n++;
+	CHECK(errno == EAGAIN, "dgram: the receiver's queue is full after %d", n);
+	FAILS(send(c, "m", 1, 0), EAGAIN, "dgram: so is c's send");
+	CHECK(OK(epoll_wait(ep, &ev, 1, 0)) == 0, "dgram: no EPOLLOUT while it is full");
+	OK(recv(srv, &b, 1, 0));
+	CHECK(OK(epoll_wait(ep, &ev, 1, 2000)) == 1 && ev.events == EPOLLOUT,
+	      "dgram: EPOLLOUT once the receiver reads");
+	OK(close(c));
+	OK(close(d));
+	OK(close(srv));
+	OK(close(ep));
+}
+
 static void
 on_alarm(int sig)
 {
@@ -310,6 +346,7 @@ main(void)
 	listener_and_unconnected();
 	epoll_hup();
 	fill_up();
+	dgram_epollout();
 	timeouts_and_signals();
 	big_transfer();
 	blocking_connect_and_send();
