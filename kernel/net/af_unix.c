@@ -709,7 +709,7 @@ static ssize_t
 unix_broken_pipe(size_t sent, unsigned int flags)
 {
 	if (sent == 0 && !(flags & MSG_NOSIGNAL_K))
-		send_signal_task(current, K_SIGPIPE, NULL);
+		send_signal_self(current, K_SIGPIPE);
 	return sent ? (ssize_t)sent : -EPIPE;
 }
 

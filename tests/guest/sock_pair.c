@@ -80,7 +80,8 @@ static void
 sigpipe_pending(void)
 {
 	sigset_t set, pending;
-	int sv[2], sig;
+	siginfo_t si;
+	int sv[2];
 
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&set);
@@ -94,7 +95,10 @@ sigpipe_pending(void)
 	FAILS(send(sv[0], "x", 1, 0), EPIPE, "send to a closed peer");
 	OK(sigpending(&pending));
 	CHECK(sigismember(&pending, SIGPIPE), "and SIGPIPE is pending");
-	OK(sigwait(&set, &sig));
+	OK(sigwaitinfo(&set, &si));
+	CHECK(si.si_code == SI_USER && si.si_pid == getpid() &&
+		      si.si_uid == getuid(),
+	      "SIGPIPE is SI_USER from the writer itself");
 	OK(close(sv[0]));
 	OK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
 	OK(shutdown(sv[0], SHUT_WR));
