@@ -299,6 +299,29 @@ hostfs_fsync(struct file *f, bool datasync)
 	return r;
 }
 
+/* fallocate: the host file's, and the cache follows what it did. */
+static int
+hostfs_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+	struct hostfs_file *hf = f->priv;
+	struct inode *inode = f->inode;
+	uint64_t old_size = inode->size;
+	int r;
+
+	if (inode->pcache && (r = pagecache_sync(inode->pcache)) < 0)
+		return r;
+	if ((r = hostfs_host_fallocate(hf->fd, mode, off, len)) < 0)
+		return r;
+	hostfs_refresh_fd(inode, hf->fd);
+	if (!inode->pcache)
+		return 0;
+	if (inode->size != old_size)
+		pagecache_resize(inode->pcache, inode->size);
+	if (mode & (K_FALLOC_FL_PUNCH_HOLE | K_FALLOC_FL_ZERO_RANGE))
+		r = pagecache_punch(inode->pcache, off, len);
+	return r;
+}
+
 /* The first mapping gives the inode its page cache.  May sleep. */
 static int
 hostfs_mmap_fd(struct file *f, uint64_t off, uint64_t len)
@@ -327,6 +350,7 @@ const struct file_ops hostfs_file_fops = {
 	.write = hostfs_write,
 	.llseek = hostfs_file_llseek,
 	.fsync = hostfs_fsync,
+	.fallocate = hostfs_fallocate,
 	.mmap_fd = hostfs_mmap_fd,
 };
 

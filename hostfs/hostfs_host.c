@@ -567,6 +567,12 @@ hostfs_host_fsync(int fd, bool datasync)
 }
 
 int
+hostfs_host_fallocate(int fd, int mode, uint64_t off, uint64_t len)
+{
+	return (int)HOST(fallocate(fd, mode, (off_t)off, (off_t)len));
+}
+
+int
 hostfs_host_dup(int fd)
 {
 	return (int)HOST(fcntl(fd, F_DUPFD_CLOEXEC, 0));

@@ -113,6 +113,8 @@ ssize_t hostfs_host_pread(int fd, void *buf, size_t len, uint64_t off);
 /* All len bytes at off, or -errno. */
 ssize_t hostfs_host_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 int hostfs_host_fsync(int fd, bool datasync);
+/* fallocate(2) on the host file, mode as the guest gave it (the same ABI). */
+int hostfs_host_fallocate(int fd, int mode, uint64_t off, uint64_t len);
 int hostfs_host_dup(int fd);
 void hostfs_host_close(int fd);
 

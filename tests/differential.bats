@@ -464,6 +464,10 @@ guest_stderr() {
 	differential fs_utimensat
 }
 
+@test "differential: fs_fallocate" {
+	differential fs_fallocate
+}
+
 @test "differential: fs_locks" {
 	differential fs_locks
 }

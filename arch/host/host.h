@@ -173,6 +173,8 @@ int host_memfd_create(const char *name);
 ssize_t host_pread(int fd, void *buf, size_t len, uint64_t off);
 ssize_t host_pwrite(int fd, const void *buf, size_t len, uint64_t off);
 int host_ftruncate(int fd, uint64_t len);
+/* Free [off, off+len) of a memfd: it reads as zeros again. */
+int host_punch_hole(int fd, uint64_t off, uint64_t len);
 void host_close(int fd);
 
 /* Kernel stacks: size bytes with a guard page below; NULL on failure. */

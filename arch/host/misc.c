@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <execinfo.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,13 @@ int
 host_ftruncate(int fd, uint64_t len)
 {
 	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+int
+host_punch_hole(int fd, uint64_t off, uint64_t len)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			 (off_t)off, (off_t)len) < 0 ? -errno : 0;
 }
 
 void

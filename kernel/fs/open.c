@@ -477,6 +477,60 @@ sys_truncate(struct task *t, const uint64_t a[6])
 	return r;
 }
 
+/* fallocate(2)'s checks, in Linux's order (vfs_fallocate). */
+static int
+fallocate_check(struct file *f, int mode, int64_t off, int64_t len)
+{
+	int all = K_FALLOC_FL_KEEP_SIZE | K_FALLOC_FL_PUNCH_HOLE |
+		  K_FALLOC_FL_NO_HIDE_STALE | K_FALLOC_FL_COLLAPSE_RANGE |
+		  K_FALLOC_FL_ZERO_RANGE | K_FALLOC_FL_INSERT_RANGE |
+		  K_FALLOC_FL_UNSHARE_RANGE;
+	int moves = K_FALLOC_FL_COLLAPSE_RANGE | K_FALLOC_FL_INSERT_RANGE;
+	int64_t end;
+
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~all)
+		return -EOPNOTSUPP;
+	if ((mode & K_FALLOC_FL_PUNCH_HOLE) && (mode & K_FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if ((mode & K_FALLOC_FL_PUNCH_HOLE) && !(mode & K_FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if ((mode & moves) && (mode & ~moves))
+		return -EINVAL;
+	if ((mode & K_FALLOC_FL_UNSHARE_RANGE) &&
+	    (mode & ~(K_FALLOC_FL_UNSHARE_RANGE | K_FALLOC_FL_KEEP_SIZE)))
+		return -EINVAL;
+	if (!FMODE_WRITE(f) || (f->flags & O_PATH))
+		return -EBADF;
+	if (K_ISFIFO(f->inode->mode))
+		return -ESPIPE;
+	if (K_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!K_ISREG(f->inode->mode))
+		return -ENODEV;
+	if (__builtin_add_overflow(off, len, &end))
+		return -EFBIG;
+	return 0;
+}
+
+long
+sys_fallocate(struct task *t, const uint64_t a[6])
+{
+	struct file *f = fd_get(t, (int)a[0]);
+	int mode = (int)a[1], r;
+
+	if (!f)
+		return -EBADF;
+	r = fallocate_check(f, mode, (int64_t)a[2], (int64_t)a[3]);
+	if (r == 0)
+		r = f->ops && f->ops->fallocate
+			    ? f->ops->fallocate(f, mode, a[2], a[3])
+			    : -EOPNOTSUPP;
+	file_put(f);
+	return r;
+}
+
 long
 sys_ftruncate(struct task *t, const uint64_t a[6])
 {

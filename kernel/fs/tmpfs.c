@@ -1028,6 +1028,32 @@ tmpfs_file_llseek(struct file *f, int64_t off, int whence)
 	}
 }
 
+/*
+ * fallocate: memory is not reserved ahead (the memfd fills as written),
+ * so preallocation only grows the size unless KEEP_SIZE; a punched range
+ * is freed in the memfd and reads as zeros.
+ */
+static int
+tmpfs_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+	struct inode *inode = f->inode;
+	int fd = TI(inode)->memfd, r = 0;
+
+	if (mode & ~(K_FALLOC_FL_KEEP_SIZE | K_FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (mode & K_FALLOC_FL_PUNCH_HOLE) {
+		if (fd >= 0 && off < inode->size)
+			r = host_punch_hole(fd, off, len);
+	} else if (!(mode & K_FALLOC_FL_KEEP_SIZE) && off + len > inode->size) {
+		r = tmpfs_truncate(inode, off + len);
+	} else {
+		return 0;
+	}
+	if (r == 0)
+		tmpfs_touch(inode, true);
+	return r;
+}
+
 static int
 tmpfs_mmap_fd(struct file *f, uint64_t off, uint64_t len)
 {
@@ -1040,6 +1066,7 @@ static const struct file_ops tmpfs_file_fops = {
 	.write = tmpfs_write,
 	.llseek = tmpfs_file_llseek,
 	.fsync = tmpfs_fsync,
+	.fallocate = tmpfs_fallocate,
 };
 
 /* The instance */

@@ -34,6 +34,15 @@
 #define NAME_MAX_K 255
 #define SYMLOOP_MAX_K 40
 
+/* fallocate(2) modes. */
+#define K_FALLOC_FL_KEEP_SIZE 0x01
+#define K_FALLOC_FL_PUNCH_HOLE 0x02
+#define K_FALLOC_FL_NO_HIDE_STALE 0x04
+#define K_FALLOC_FL_COLLAPSE_RANGE 0x08
+#define K_FALLOC_FL_ZERO_RANGE 0x10
+#define K_FALLOC_FL_INSERT_RANGE 0x20
+#define K_FALLOC_FL_UNSHARE_RANGE 0x40
+
 /* Mode bits, as on disk and in stat. */
 #define K_S_IFMT 0170000
 #define K_S_IFSOCK 0140000
@@ -256,6 +265,11 @@ struct file_ops {
 	/* Readiness mask (POLLIN …); register with poll_wait(pt, wq). */
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	int (*fsync)(struct file *f, bool datasync);
+	/*
+	 * fallocate(2) with the guest's FALLOC_FL_* mode, already checked by
+	 * sys_fallocate; NULL: -EOPNOTSUPP.  May sleep.
+	 */
+	int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len);
 	/*
 	 * A host memfd holding the file's data, with [off, off+len) present,
 	 * for mmap; the fd stays the file's.  NULL: not mappable from memory.

@@ -289,6 +289,16 @@ pagecache_update(struct page_cache *pc, uint64_t off, const void *buf,
 	return 0;
 }
 
+int
+pagecache_punch(struct page_cache *pc, uint64_t off, uint64_t len)
+{
+	if (!pc || pc->memfd < 0 || off >= pc->size)
+		return 0;
+	if (len > pc->size - off)
+		len = pc->size - off;
+	return host_punch_hole(pc->memfd, off, len);
+}
+
 /* Write every loaded page back: shared writable mappings may have
  * changed any of them.  May sleep. */
 static int

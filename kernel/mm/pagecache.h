@@ -51,6 +51,12 @@ ssize_t pagecache_write(struct page_cache *pc, struct uio *u, uint64_t *pos);
 int pagecache_update(struct page_cache *pc, uint64_t off, const void *buf,
 		     size_t len);
 
+/*
+ * The store freed or zeroed [off, off+len) (fallocate): the cached bytes
+ * there read as zeros too, in mappings as well.
+ */
+int pagecache_punch(struct page_cache *pc, uint64_t off, uint64_t len);
+
 /* Write back what shared writable mappings may have changed.  May sleep. */
 int pagecache_sync(struct page_cache *pc);
 /* A shared writable mapping of the file appeared (+1) or went (-1). */

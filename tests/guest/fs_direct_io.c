@@ -16,34 +16,15 @@
  *                                 "written", then wait to be killed
  */
 #include <sys/mman.h>
-#include <sys/statfs.h>
 #include <sys/uio.h>
 
 #include "guest.h"
 
-#define EXT4_MAGIC 0xEF53
 #define KERNEL_O_LARGEFILE 0100000	/* libc's O_LARGEFILE is 0 here */
 #define SHOWN_FLAGS                                                            \
 	(O_ACCMODE | O_APPEND | O_DIRECT | O_SYNC | O_DSYNC | KERNEL_O_LARGEFILE)
 
 static char *buf;	/* 64 KiB, page aligned */
-
-static void
-enter_ext4_dir(void)
-{
-	static const char *const parents[] = { "/tmp", "/var/tmp", "/" };
-	struct statfs sf;
-	size_t i;
-
-	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
-		if (statfs(parents[i], &sf) == 0 && sf.f_type == EXT4_MAGIC &&
-		    access(parents[i], W_OK) == 0) {
-			tmpdir_enter_in(parents[i]);
-			return;
-		}
-	}
-	errx(1, "no writable ext4 directory among /tmp, /var/tmp and /");
-}
 
 static void
 show_flags(const char *what, int fd)
@@ -245,7 +226,7 @@ main(int argc, char **argv)
 		return osync(argv[2], argv[3]);
 	if (posix_memalign((void **)&buf, 4096, 65536) != 0)
 		errx(1, "posix_memalign");
-	enter_ext4_dir();
+	tmpdir_enter_ext4();
 	refusals();
 	alignment();
 	coherence();

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -171,6 +172,28 @@ static inline void
 tmpdir_enter(void)
 {
 	tmpdir_enter_in("/tmp");
+}
+
+/*
+ * The same in the first of /tmp, /var/tmp and / that is a writable ext4
+ * (the guest's /tmp is a tmpfs), for tests of what only disk filesystems
+ * do.
+ */
+static inline void
+tmpdir_enter_ext4(void)
+{
+	static const char *const parents[] = { "/tmp", "/var/tmp", "/" };
+	struct statfs sf;
+	size_t i;
+
+	for (i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		if (statfs(parents[i], &sf) == 0 && sf.f_type == 0xEF53 &&
+		    access(parents[i], W_OK) == 0) {
+			tmpdir_enter_in(parents[i]);
+			return;
+		}
+	}
+	errx(1, "no writable ext4 directory among /tmp, /var/tmp and /");
 }
 
 /* Write all of buf to a new file called name (mode 0644). */

@@ -10,6 +10,7 @@
  * Stand-ins: a task with its fs_info, a five-slot fd table, a two-entry
  * mount table (mount_lookup), and the host calls tmpfs makes.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -60,6 +61,11 @@ eventpoll_release_file(struct file *f)
 {
 }
 
+void
+locks_remove_file(struct file *f)
+{
+}
+
 int
 host_memfd_create(const char *name)
 {
@@ -82,6 +88,13 @@ int
 host_ftruncate(int fd, uint64_t len)
 {
 	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+int
+host_punch_hole(int fd, uint64_t off, uint64_t len)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			 (off_t)off, (off_t)len) < 0 ? -errno : 0;
 }
 
 void

@@ -4,6 +4,7 @@
  * teardown; and devtmpfs node creation.  The VFS core is replaced by the
  * few stand-ins below.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -182,6 +183,13 @@ int
 host_ftruncate(int fd, uint64_t len)
 {
 	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+int
+host_punch_hole(int fd, uint64_t off, uint64_t len)
+{
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			 (off_t)off, (off_t)len) < 0 ? -errno : 0;
 }
 
 void

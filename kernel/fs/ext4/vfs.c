@@ -295,6 +295,43 @@ ext4_file_fsync(struct file *f, bool datasync)
 	return r;
 }
 
+/*
+ * fallocate: preallocation and hole punching are the driver's; a zeroed
+ * range is a punched one preallocated again.  What shared mappings
+ * changed is written back first, and the cache drops what the disk did.
+ */
+static int
+ext4_file_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+	struct inode *inode = f->inode;
+	struct ext4_fs *fs = sb_fs(inode->sb);
+	int keep = (mode & K_FALLOC_FL_KEEP_SIZE) ? EXT4_FALLOC_KEEP_SIZE : 0;
+	uint64_t old_size = inode->size;
+	int r;
+
+	if (mode & ~(K_FALLOC_FL_KEEP_SIZE | K_FALLOC_FL_PUNCH_HOLE |
+		     K_FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if ((r = pagecache_sync(inode->pcache)) < 0)
+		return r;
+	if (mode & (K_FALLOC_FL_PUNCH_HOLE | K_FALLOC_FL_ZERO_RANGE)) {
+		r = ext4_fallocate(fs, inode->priv, EXT4_FALLOC_PUNCH_HOLE |
+				   EXT4_FALLOC_KEEP_SIZE, off, len);
+		if (r == 0)
+			r = pagecache_punch(inode->pcache, off, len);
+	}
+	if (r == 0 && !(mode & K_FALLOC_FL_PUNCH_HOLE))
+		r = ext4_fallocate(fs, inode->priv, keep, off, len);
+	ext4_sync_vfs(inode);
+	if (inode->size != old_size && inode->pcache)
+		pagecache_resize(inode->pcache, inode->size);
+	if (r == 0 && ((mode & ~K_FALLOC_FL_KEEP_SIZE) || inode->size != old_size)) {
+		r = ext4_touch(inode);
+		ext4_sync_vfs(inode);
+	}
+	return r;
+}
+
 static int
 ext4_file_mmap_fd(struct file *f, uint64_t off, uint64_t len)
 {
@@ -705,6 +742,7 @@ static const struct file_ops ext4_file_fops = {
 	.read = ext4_file_read,
 	.write = ext4_file_write,
 	.fsync = ext4_file_fsync,
+	.fallocate = ext4_file_fallocate,
 	.mmap_fd = ext4_file_mmap_fd,
 	.direct_io = true,
 };
