@@ -267,8 +267,10 @@ do_clone(struct task *t, const struct clone_args_k *ca)
 		struct process *cp = child->proc;
 
 		cp->vfork_parent_waiting = true;
+		/* Other signals wait: an interruptible sleep would spin. */
 		while (!cp->vfork_done)
-			sleep_on(&cp->vfork_wait, -1, "vfork");
+			if (sleep_on_killable(&cp->vfork_wait, "vfork") < 0)
+				break;
 		cp->vfork_parent_waiting = false;
 		if (cp->state == PROC_ZOMBIE && cp->reap_when_vfork_done)
 			process_release(cp);

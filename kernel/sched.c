@@ -207,6 +207,24 @@ sleep_on(struct wait_queue *wq, int64_t deadline, const char *wchan)
 	return t->timed_out ? -ETIMEDOUT : 0;
 }
 
+int
+sleep_on_killable(struct wait_queue *wq, const char *wchan)
+{
+	struct task *t = current;
+
+	if (fatal_signal_pending(t))
+		return -ERESTARTSYS;
+	waiter_add(wq, &t->waiter, t);
+	t->killable_only = true;
+	t->state = TASK_INTERRUPTIBLE;
+	t->wchan = wchan;
+	schedule();
+	t->wchan = NULL;
+	t->killable_only = false;
+	waiter_del(&t->waiter);
+	return fatal_signal_pending(t) ? -ERESTARTSYS : 0;
+}
+
 void
 timer_add(struct timer *tm, int64_t expires)
 {

@@ -86,6 +86,13 @@ void wake_up_pollfree(struct wait_queue *wq);
 int sleep_on(struct wait_queue *wq, int64_t deadline, const char *wchan);
 
 /*
+ * Sleep once on wq until woken; only a fatal signal (SIGKILL, a group exit)
+ * ends it early, with -ERESTARTSYS.  Other signals wait until it is over
+ * (vfork's parent).  May sleep.
+ */
+int sleep_on_killable(struct wait_queue *wq, const char *wchan);
+
+/*
  * Sleep until cond holds.  0, or -ERESTARTSYS when a signal is pending, or
  * -ETIMEDOUT (wait_event_deadline).  May sleep.
  */

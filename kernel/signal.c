@@ -160,7 +160,8 @@ signal_wake(struct task *t, bool fatal)
 {
 	switch (t->state) {
 	case TASK_INTERRUPTIBLE:
-		wake_up_task(t);
+		if (fatal || !t->killable_only)
+			wake_up_task(t);
 		break;
 	case TASK_GUEST:
 		host_task_kick(t->host);
@@ -422,6 +423,12 @@ sigkill_pending(const struct task *t)
 {
 	return (t->pending.set | t->proc->shared_pending.set) &
 	       SIGMASK(SIGKILL);
+}
+
+bool
+fatal_signal_pending(struct task *t)
+{
+	return sigkill_pending(t) || t->proc->group_exiting || t->zapped;
 }
 
 /*

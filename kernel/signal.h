@@ -168,6 +168,9 @@ void signal_zap_thread(struct task *t);
  */
 void signal_group_stop_check(struct process *p);
 
+/* Is t about to die: SIGKILL pending, a group exit, or zapped by execve? */
+bool fatal_signal_pending(struct task *t);
+
 /* Is an unblocked signal pending for t (or a group stop under way)? */
 bool signal_pending(struct task *t);
 

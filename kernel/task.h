@@ -84,6 +84,7 @@ struct task {
 	struct waiter waiter;	  /* its place on a wait queue (sleep_on) */
 	struct timer sleep_timer; /* sleep_on's deadline */
 	bool timed_out;
+	bool killable_only; /* sleep_on_killable: only fatal signals wake it */
 
 	void *ksp;    /* saved kernel stack pointer while switched out */
 	void *kstack; /* the stack's allocation */

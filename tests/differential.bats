@@ -299,6 +299,10 @@ guest_stderr() {
 	differential sig_altstack
 }
 
+@test "differential: sig_vfork" {
+	differential sig_vfork
+}
+
 @test "differential: sig_uids" {
 	differential sig_uids
 }
