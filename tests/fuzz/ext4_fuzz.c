@@ -396,6 +396,56 @@ change_all(struct ext4_fs *fs, struct walk *w)
 	ext4_sync(fs);
 }
 
+/* ---- mutations that keep the layout ---- */
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+			       unsigned int seed);
+
+static uint32_t
+next_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Half the mutations keep the image's size, so every structure stays
+ * where the superblock says: a few bytes are set, flipped or nudged,
+ * mostly in the first 64 KiB (superblock, descriptors, bitmaps, inode
+ * table, the first directory, extent and xattr blocks).  The other half
+ * are libFuzzer's own, which also insert, erase and cross over.
+ */
+size_t
+LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
+			unsigned int seed)
+{
+	uint32_t x = seed | 1, span, off;
+	int n;
+
+	if (size == 0 || (seed & 1))
+		return LLVMFuzzerMutate(data, size, max);
+	for (n = 1 + next_rand(&x) % 8; n > 0; n--) {
+		span = next_rand(&x) % 4 && size > 65536 ? 65536 : size;
+		off = next_rand(&x) % span;
+		switch (next_rand(&x) % 6) {
+		case 0: data[off] = (uint8_t)next_rand(&x); break;
+		case 1: data[off] ^= 1 << next_rand(&x) % 8; break;
+		case 2: data[off] = 0; break;
+		case 3: data[off] = 0xff; break;
+		case 4: data[off] += next_rand(&x) % 2 ? 1 : -1; break;
+		default:
+			if (off + 4 <= size)
+				memset(data + off, 0xff * (next_rand(&x) % 2),
+				       4);
+			break;
+		}
+	}
+	return size;
+}
+
 /* ---- one input ---- */
 
 /* EXT4_FUZZ_SAVE=FILE: keep the image as the changes left it (for fsck). */
