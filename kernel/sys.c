@@ -8,6 +8,7 @@
 #include "errno.h"
 #include "host/host.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 #include "printk.h"
 #include "syscalls.h"
 #include "task.h"
@@ -435,7 +436,7 @@ sys_sysinfo(struct task *t, const uint64_t a[6])
 	memset(&si, 0, sizeof(si));
 	si.uptime = (ktime_now() - boot_time_ns) / 1000000000;
 	si.totalram = mem_limit;
-	si.freeram = mem_limit > mem_committed ? mem_limit - mem_committed : 0;
+	si.freeram = mem_free();
 	list_for_each_entry(p, &all_processes, all_link)
 		si.procs++;
 	si.mem_unit = 1;

@@ -219,6 +219,10 @@ guest_stderr() {
 	differential mm_mmap_file
 }
 
+@test "differential: mm_pagecache_evict" {
+	differential mm_pagecache_evict
+}
+
 @test "differential: hostfs_mmap" {
 	differential hostfs_mmap
 }

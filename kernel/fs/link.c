@@ -87,20 +87,15 @@ static int
 add_name(struct task *t, struct target *tg, struct inode *inode,
 	 struct dentry **out)
 {
-	struct dentry *d = dentry_alloc(tg->dir.dentry, tg->name, tg->len);
+	struct dentry *d;
 
-	if (!d) {
-		inode_put(inode);
-		return -ENOMEM;
-	}
 	inode->uid = t->cred.fsuid;
 	if (!(tg->dir.dentry->inode->mode & K_S_ISGID))
 		inode->gid = t->cred.fsgid;
 	else if (K_ISDIR(inode->mode))
 		inode->mode |= K_S_ISGID;
-	d->inode = inode;
-	if (tg->dir.dentry->sb->no_dcache)
-		dentry_unhash(d);
+	if ((d = dentry_add(tg->dir.dentry, tg->name, tg->len, inode)) == NULL)
+		return -ENOMEM;
 	if (out)
 		*out = d;
 	else
@@ -363,14 +358,9 @@ sys_linkat(struct task *t, const uint64_t a[6])
 		r = dir->i_op->link ? dir->i_op->link(old.dentry->inode, dir,
 						      tg.name, tg.len)
 				    : -EPERM;
-	if (r == 0) {
-		struct dentry *d = dentry_alloc(tg.dir.dentry, tg.name, tg.len);
-
-		if (d) {
-			d->inode = inode_get(old.dentry->inode);
-			dentry_put(d);
-		}
-	}
+	if (r == 0)
+		dentry_put(dentry_add(tg.dir.dentry, tg.name, tg.len,
+				      inode_get(old.dentry->inode)));
 	target_put(&tg);
 out_old:
 	path_put(&old);

@@ -67,13 +67,8 @@ lookup_one(struct path *dir, const char *name, size_t len, struct dentry **out)
 	if ((r = parent->inode->i_op->lookup(parent->inode, name, len,
 					     &inode)) < 0)
 		return r;
-	if ((d = dentry_alloc(parent, name, len)) == NULL) {
-		inode_put(inode);
+	if ((d = dentry_add(parent, name, len, inode)) == NULL)
 		return -ENOMEM;
-	}
-	d->inode = inode;
-	if (parent->sb->no_dcache)
-		dentry_unhash(d);
 	*out = d;
 	return 0;
 }

@@ -98,11 +98,8 @@ create_file(struct task *t, struct path *parent, const char *name, size_t len,
 	inode->uid = t->cred.fsuid;
 	if (!(dir->mode & K_S_ISGID))
 		inode->gid = t->cred.fsgid;
-	if ((d = dentry_alloc(parent->dentry, name, len)) == NULL) {
-		inode_put(inode);
+	if ((d = dentry_add(parent->dentry, name, len, inode)) == NULL)
 		return -ENOMEM;
-	}
-	d->inode = inode;
 	out->mnt = parent->mnt;
 	out->dentry = d;
 	out->mnt->refcount++;

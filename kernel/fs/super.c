@@ -161,6 +161,22 @@ dentry_alloc(struct dentry *parent, const char *name, size_t len)
 }
 
 struct dentry *
+dentry_add(struct dentry *parent, const char *name, size_t len,
+	   struct inode *inode)
+{
+	struct dentry *d = dentry_alloc(parent, name, len);
+
+	if (!d) {
+		inode_put(inode);
+		return NULL;
+	}
+	d->inode = inode;
+	if (parent->sb->no_dcache)
+		dentry_unhash(d);
+	return d;
+}
+
+struct dentry *
 dentry_make_root(struct super_block *sb, struct inode *root)
 {
 	struct dentry *d = dentry_alloc(NULL, "/", 1);

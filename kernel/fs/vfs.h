@@ -390,6 +390,15 @@ struct timespec_k current_time(void);
  */
 struct dentry *dentry_alloc(struct dentry *parent, const char *name,
 			    size_t len);
+/*
+ * Enter name in parent for inode (a lookup, create or link found or made
+ * it), taking over the inode reference: the caller's reference to the
+ * dentry, or NULL (no memory; the inode reference is dropped).  Under a
+ * no_dcache super block the dentry is not kept in the tree: it dies with
+ * the caller's reference.
+ */
+struct dentry *dentry_add(struct dentry *parent, const char *name, size_t len,
+			  struct inode *inode);
 /* Take d out of the name tree, dropping the tree's reference. */
 void dentry_unhash(struct dentry *d);
 /* The root dentry of a new super_block; takes over the inode ref. */

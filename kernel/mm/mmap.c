@@ -62,22 +62,29 @@ vma_account(struct mm *mm, struct vma *v, int sign)
 }
 
 /*
- * Shared mappings of a writable file: the page cache writes such files
- * back as a whole (it cannot see which pages the guest stored to), so it
- * counts them.  delta +1 when a VMA starts to exist, -1 when it goes.
+ * The page cache counts the guest mappings of its memfd: a mapped file
+ * keeps its pages, and shared mappings of a writable file are written
+ * back as a whole (it cannot see which pages the guest stored to).
+ * delta +1 when a mapping starts to exist, -1 when it goes.
  */
 static void
-vma_track_shared(struct vma *v, int delta)
+track_file_map(struct file *f, unsigned int flags, int delta)
 {
-	struct page_cache *pc;
+	struct page_cache *pc = f ? f->inode->pcache : NULL;
+	bool shared_writable;
 
-	if (!v->file || !(v->flags & K_MAP_SHARED) || !FMODE_WRITE(v->file))
+	if (!pc || !f->ops || !f->ops->mmap_fd)
 		return;
-	if ((pc = v->file->inode->pcache) == NULL)
-		return;
-	if (delta < 0)
+	shared_writable = (flags & K_MAP_SHARED) && FMODE_WRITE(f);
+	if (delta < 0 && shared_writable)
 		pagecache_sync(pc);
-	pagecache_map_shared(pc, delta);
+	pagecache_map(pc, delta, shared_writable);
+}
+
+static void
+vma_track(struct vma *v, int delta)
+{
+	track_file_map(v->file, v->flags, delta);
 }
 
 struct mm *
@@ -97,7 +104,7 @@ vma_free(struct mm *mm, struct vma *v)
 {
 	vma_account(mm, v, -1);
 	list_del(&v->link);
-	vma_track_shared(v, -1);
+	vma_track(v, -1);
 	if (v->file)
 		file_put(v->file);
 	free(v);
@@ -127,7 +134,7 @@ mm_copy(const struct mm *src)
 		*n = *v;
 		if (n->file)
 			file_get(n->file);
-		vma_track_shared(n, 1);
+		vma_track(n, 1);
 		list_add_tail(&n->link, &mm->vmas);
 		mm->committed += vma_charge(n);
 	}
@@ -241,7 +248,7 @@ vma_split(struct mm *mm, uint64_t addr)
 	n->offset += addr - v->start;
 	if (n->file)
 		file_get(n->file);
-	vma_track_shared(n, 1);
+	vma_track(n, 1);
 	v->end = addr;
 	list_add(&n->link, &v->link);
 	return 0;
@@ -431,19 +438,22 @@ mm_mmap(struct task *t, uint64_t addr, uint64_t len, unsigned int prot,
 				      HOST_MAP_ANONYMOUS | HOST_MAP_NORESERVE);
 	if (r < 0)
 		return (int)r;
-	if ((r = vma_remove_range(mm, addr, addr + len)) < 0)
-		return (int)r;
-	if ((v = vma_insert(mm, addr, addr + len, prot,
+	/* Count the mapping at once: removing old VMAs may sleep, and the
+	 * page cache must not drop the pages the host just mapped. */
+	track_file_map(f, type, 1);
+	if ((r = vma_remove_range(mm, addr, addr + len)) < 0 ||
+	    (v = vma_insert(mm, addr, addr + len, prot,
 			    type | (flags & K_MAP_NORESERVE),
-			    f ? VMA_FILE : VMA_ANON)) == NULL)
-		return -ENOMEM;
+			    f ? VMA_FILE : VMA_ANON)) == NULL) {
+		track_file_map(f, type, -1);
+		return r < 0 ? (int)r : -ENOMEM;
+	}
 	if (f) {
 		/* The charge depends on the file: redo it with the file set. */
 		vma_account(mm, v, -1);
 		v->file = file_get(f);
 		v->offset = off;
 		vma_account(mm, v, 1);
-		vma_track_shared(v, 1);
 	} else if (type == K_MAP_SHARED) {
 		static uint64_t next_shared_id = 1;
 
@@ -620,7 +630,7 @@ vma_move(struct mm *mm, struct vma *v, uint64_t old, uint64_t old_len,
 	n->offset = proto.offset;
 	n->shared_id = proto.shared_id;
 	proto.file = NULL;
-	vma_track_shared(n, 1);
+	vma_track(n, 1);
 	vma_account(mm, n, 1);
 	vma_merge_range(mm, to, to + new_len);
 out:

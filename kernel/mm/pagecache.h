@@ -59,7 +59,20 @@ int pagecache_punch(struct page_cache *pc, uint64_t off, uint64_t len);
 
 /* Write back what shared writable mappings may have changed.  May sleep. */
 int pagecache_sync(struct page_cache *pc);
-/* A shared writable mapping of the file appeared (+1) or went (-1). */
-void pagecache_map_shared(struct page_cache *pc, int delta);
+/*
+ * A guest mapping of the memfd appeared (+1) or went (-1); shared_writable
+ * for MAP_SHARED of a file open for writing.  Mapped caches keep their
+ * pages and their memfd.
+ */
+void pagecache_map(struct page_cache *pc, int delta, bool shared_writable);
+
+/*
+ * The guest's memory as mem= defines it (/proc/meminfo, sysinfo): what
+ * committed memory leaves of the limit, the part of that the page cache
+ * holds (it gives it back under pressure), and the rest.
+ */
+uint64_t mem_available(void);
+uint64_t pagecache_bytes(void);
+uint64_t mem_free(void);
 
 #endif

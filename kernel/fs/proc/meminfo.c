@@ -3,15 +3,17 @@
  *
  * The guest's "RAM" is mem_limit; what guests have committed (kernel/mm
  * charges every private writable mapping against the limit) is what is
- * used.  The host does the paging, so there is no swap, no page-cache
- * figure the kernel can vouch for, and the rest of the usual fields are
- * printed as 0 so that free(1), top and vmstat find every line they look
- * for, in the order and format Linux uses.
+ * used, and the page cache (mm/pagecache.c, kept within what that leaves)
+ * is Cached, inactive file memory that is given back under pressure.  The
+ * host does the paging, so there is no swap, and the rest of the usual
+ * fields are printed as 0 so that free(1), top and vmstat find every line
+ * they look for, in the order and format Linux uses.
  */
 #include <string.h>
 
 #include "fs/proc/proc_int.h"
 #include "mm/mm.h"
+#include "mm/pagecache.h"
 
 static void
 meminfo_kb(struct pbuf *b, const char *name, uint64_t bytes)
@@ -55,20 +57,20 @@ proc_show_meminfo(const struct proc_inode *pi, struct pbuf *b)
 {
 	uint64_t total = mem_limit;
 	uint64_t used = mem_committed < total ? mem_committed : total;
-	uint64_t free = total - used;
+	uint64_t cached = pagecache_bytes();
 
 	meminfo_kb(b, "MemTotal", total);
-	meminfo_kb(b, "MemFree", free);
-	meminfo_kb(b, "MemAvailable", free);
+	meminfo_kb(b, "MemFree", mem_free());
+	meminfo_kb(b, "MemAvailable", mem_available());
 	meminfo_kb(b, "Buffers", 0);
-	meminfo_kb(b, "Cached", 0);
+	meminfo_kb(b, "Cached", cached);
 	meminfo_kb(b, "SwapCached", 0);
 	meminfo_kb(b, "Active", used);
-	meminfo_kb(b, "Inactive", 0);
+	meminfo_kb(b, "Inactive", cached);
 	meminfo_kb(b, "Active(anon)", used);
 	meminfo_kb(b, "Inactive(anon)", 0);
 	meminfo_kb(b, "Active(file)", 0);
-	meminfo_kb(b, "Inactive(file)", 0);
+	meminfo_kb(b, "Inactive(file)", cached);
 	meminfo_kb(b, "Unevictable", 0);
 	meminfo_kb(b, "Mlocked", 0);
 	meminfo_kb(b, "SwapTotal", 0);
