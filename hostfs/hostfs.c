@@ -620,19 +620,6 @@ hostfs_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
-/* Write back what shared mappings stored; the rest went through already. */
-static int
-hostfs_sync_fs(struct super_block *sb)
-{
-	struct inode *inode;
-	int r, err = 0;
-
-	list_for_each_entry(inode, &sb->inodes, sb_link)
-		if (inode->pcache && (r = pagecache_sync(inode->pcache)) < 0)
-			err = r;
-	return err;
-}
-
 static void
 hostfs_put_super(struct super_block *sb)
 {
@@ -667,7 +654,6 @@ hostfs_show_options(struct super_block *sb)
 static const struct super_ops hostfs_sops = {
 	.put_super = hostfs_put_super,
 	.statfs = hostfs_statfs,
-	.sync_fs = hostfs_sync_fs,
 	.evict_inode = hostfs_evict_inode,
 	.show_options = hostfs_show_options,
 };

@@ -220,8 +220,8 @@ sys_syncfs(struct task *t, const uint64_t a[6])
 	if (!f)
 		return -EBADF;
 	sb = f->inode ? f->inode->sb : NULL;
-	if (sb && sb->ops && sb->ops->sync_fs)
-		sb->ops->sync_fs(sb);
+	if (sb)
+		sync_filesystem(sb);
 	file_put(f);
 	return 0;
 }

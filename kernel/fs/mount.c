@@ -168,8 +168,7 @@ sb_release(struct super_block *sb)
 {
 	if (--sb->active > 0)
 		return;
-	if (sb->ops && sb->ops->sync_fs)
-		sb->ops->sync_fs(sb);
+	sync_filesystem(sb);
 	if (sb->ops && sb->ops->put_super)
 		sb->ops->put_super(sb);
 }
@@ -336,8 +335,7 @@ sync_all(void)
 	struct mount *m;
 
 	list_for_each_entry(m, &mounts, link)
-		if (m->sb->ops && m->sb->ops->sync_fs)
-			m->sb->ops->sync_fs(m->sb);
+		sync_filesystem(m->sb);
 }
 
 void

@@ -82,6 +82,16 @@ sb_free(struct super_block *sb)
 	free(sb);
 }
 
+int
+sync_filesystem(struct super_block *sb)
+{
+	int r = pagecache_sync_sb(sb), e = 0;
+
+	if (sb->ops && sb->ops->sync_fs)
+		e = sb->ops->sync_fs(sb);
+	return r < 0 ? r : e;
+}
+
 struct inode *
 inode_alloc(struct super_block *sb)
 {

@@ -372,6 +372,12 @@ void for_each_filesystem(void (*fn)(const struct fs_type *t, void *arg),
 struct super_block *sb_alloc(const struct fs_type *type,
 			     const struct super_ops *ops);
 void sb_free(struct super_block *sb);
+/*
+ * Write back what sb holds in memory: the stores of shared mappings (the
+ * page cache) and the filesystem's own state (sync_fs).  sync, syncfs,
+ * umount and shutdown.  May sleep.
+ */
+int sync_filesystem(struct super_block *sb);
 /* Drop a mount's use of sb: the last one syncs and puts it. */
 void sb_release(struct super_block *sb);
 /* A new anonymous device number for a nodev filesystem. */

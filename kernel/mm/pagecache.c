@@ -65,10 +65,14 @@ struct page_cache {
 	int users;	     /* reads, writes, loads in progress */
 	bool mapped_dirty;   /* had a shared writable one since write-back */
 	struct list lru;     /* in pc_lru while memfd >= 0 */
+	struct list dirty;   /* in pc_dirty while mapped_dirty */
+	uint64_t sync_pass;  /* the last pagecache_sync_sb that took it */
 };
 
 /* Caches with a memfd, least recently used first. */
 static struct list pc_lru = LIST_INIT(pc_lru);
+/* Caches a shared writable mapping may have changed. */
+static struct list pc_dirty = LIST_INIT(pc_dirty);
 static unsigned int pc_memfds;
 static uint64_t pc_pages; /* loaded pages of all caches */
 
@@ -129,6 +133,7 @@ pagecache_alloc(struct inode *inode, const struct page_cache_ops *ops)
 	pc->ops = ops;
 	pc->memfd = -1;
 	list_init(&pc->lru);
+	list_init(&pc->dirty);
 	return pc;
 }
 
@@ -186,6 +191,7 @@ pagecache_free(struct page_cache *pc)
 	if (!pc)
 		return;
 	pc_close_memfd(pc);
+	list_del(&pc->dirty);
 	free(pc->loaded);
 	free(pc);
 }
@@ -597,10 +603,42 @@ pagecache_sync(struct page_cache *pc)
 	if (!pc || !pc->mapped_dirty || !pc->ops->writeback)
 		return 0;
 	pc_use(pc);
-	if ((r = writeback_loaded(pc)) == 0)
-		pc->mapped_dirty = pc->shared_maps > 0;
+	if ((r = writeback_loaded(pc)) == 0 && pc->shared_maps == 0) {
+		pc->mapped_dirty = false;
+		list_del(&pc->dirty);
+	}
 	pc_unuse(pc);
 	return r;
+}
+
+/*
+ * Write back every cache of sb that shared mappings may have changed.
+ * Each write-back may sleep and the list may change meanwhile, so each
+ * round starts over and skips the caches this call already took.
+ */
+int
+pagecache_sync_sb(struct super_block *sb)
+{
+	static uint64_t passes;
+	uint64_t pass = ++passes;
+	struct page_cache *pc, *next;
+	int r, err = 0;
+
+	do {
+		next = NULL;
+		list_for_each_entry(pc, &pc_dirty, dirty) {
+			if (pc->inode->sb == sb && pc->sync_pass != pass) {
+				next = pc;
+				break;
+			}
+		}
+		if (next) {
+			next->sync_pass = pass;
+			if ((r = pagecache_sync(next)) < 0)
+				err = r;
+		}
+	} while (next);
+	return err;
 }
 
 void
@@ -610,6 +648,8 @@ pagecache_map(struct page_cache *pc, int delta, bool shared_writable)
 	if (!shared_writable)
 		return;
 	pc->shared_maps += delta;
-	if (delta > 0)
+	if (delta > 0 && !pc->mapped_dirty) {
 		pc->mapped_dirty = true;
+		list_add_tail(&pc->dirty, &pc_dirty);
+	}
 }

@@ -59,6 +59,8 @@ int pagecache_punch(struct page_cache *pc, uint64_t off, uint64_t len);
 
 /* Write back what shared writable mappings may have changed.  May sleep. */
 int pagecache_sync(struct page_cache *pc);
+/* The same for every cached file of sb (sync, syncfs, umount).  May sleep. */
+int pagecache_sync_sb(struct super_block *sb);
 /*
  * A guest mapping of the memfd appeared (+1) or went (-1); shared_writable
  * for MAP_SHARED of a file open for writing.  Mapped caches keep their

@@ -12,6 +12,10 @@
  * Without arguments it does the same on a file of its own under /tmp and
  * reads nothing: the differential run.  tests/pagecache.bats runs it on
  * ext4 files with a big file several times mem=.
+ *
+ * mm_pagecache_evict -hold FILE stores through a MAP_SHARED mapping of
+ * FILE, prints "held" and waits to be killed with the mapping in place:
+ * only a write-back by the kernel (sync, shutdown) saves the store.
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -82,6 +86,20 @@ make_file(const char *path, size_t size)
 	free(buf);
 }
 
+static void
+hold(const char *path)
+{
+	int fd = OK(open(path, O_RDWR));
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		err(1, "mmap %s", path);
+	memcpy(p, SHARED_STORE, strlen(SHARED_STORE));
+	printf("held\n");
+	for (;;)
+		pause();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -91,6 +109,8 @@ main(int argc, char **argv)
 	struct stat st;
 	int fd, i;
 
+	if (argc == 3 && strcmp(argv[1], "-hold") == 0)
+		hold(argv[2]);
 	if (argc < 2) {
 		tmpdir_enter();
 		make_file(path, 64 * 4096 + 100);
