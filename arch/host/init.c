@@ -30,9 +30,10 @@ stay_on_one_cpu(void)
 }
 
 /*
- * The kernel holds a host fd for every file whose pages it caches (a memfd)
- * and every open hostfs file, so the usual soft limit of 1024 would fail
- * guest writes long before memory runs out: take the hard limit.
+ * The page cache bounds its memfds (mm/pagecache.c), but every tmpfs file
+ * with data is a memfd and every open hostfs file a host fd, so the usual
+ * soft limit of 1024 would fail guests long before memory runs out: take
+ * the hard limit.
  */
 static void
 raise_fd_limit(void)
