@@ -115,6 +115,12 @@ pagecache_free(struct page_cache *pc)
 }
 
 int
+pagecache_sync_sb(struct super_block *sb)
+{
+	return 0;
+}
+
+int
 uio_out(struct uio *u, const void *src, size_t n)
 {
 	return -EFAULT;
