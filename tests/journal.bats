@@ -28,6 +28,9 @@
 #    check; then `e2fsck -fn` must find nothing at all.
 #  * umk's own replay: the image is booted again (the mount replays the
 #    journal and finishes the orphans) and powered off; e2fsck -fn clean.
+#    In the rounds killed at a write, a first boot is itself killed at
+#    one of its first writes, mostly in the middle of the replay: a
+#    replay must survive its own crash.
 #
 # On both, the files are read back with debugfs: the fsync'd ones must be
 # as reported, and the others as ordered mode allows (jnl_check_ordered).
@@ -284,15 +287,15 @@ jnl_kill_after_time() {
 	wait_bg || true
 }
 
-# jnl_kill_at_write IMG OUT N: the same, but the kill comes as vmlinux
-# makes its Nth write (pwrite64) to a file: strace injects SIGKILL there,
-# so every crash point is as likely as every other, however short the
-# time between two writes.
+# jnl_kill_at_write IMG OUT N [SCRIPT]: the same, but the kill comes as
+# vmlinux makes its Nth write (pwrite64) to a file: strace injects SIGKILL
+# there, so every crash point is as likely as every other, however short
+# the time between two writes.  SCRIPT runs instead of the workload.
 jnl_kill_at_write() {
 	local i pid
 	UMK_CALL_TIMEOUT=120 umk_run_host strace -qq -o /dev/null -e trace=pwrite64 \
 		-e inject=pwrite64:signal=KILL:when="$3" "$UMK_VMLINUX" "ubd0=$1" rw \
-		init=/bin/sh -- -c "$(jnl_workload)" >"$2" 2>"$2.err" &
+		init=/bin/sh -- -c "${4:-$(jnl_workload)}" >"$2" 2>"$2.err" &
 	UMK_BG_PIDS+=("$!")
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "${UMK_BG_PIDS[-1]}" 2>/dev/null || break
@@ -350,6 +353,13 @@ jnl_kill_at_write() {
 			fails=$((fails + 1))
 			UMK_KEEP=1
 			continue
+		fi
+		if [[ $how == "at write"* ]]; then
+			# umk's replay killed too, at one of its first writes
+			n=$((RANDOM % 400 + 1))
+			jnl_kill_at_write "$copy" "$out.rec" "$n" 'echo UP; sleep 1; poweroff -f'
+			grep -qx UP "$out.rec" && how="after the mount" || how="mounting"
+			echo "# round $round: umk's replay boot killed at write $n ($how)" >&3
 		fi
 		run --separate-stderr run_vmlinux "ubd0=$copy" rw init=/bin/sh -- -c \
 			'cat /j/log >/dev/null; ls /j >/dev/null; poweroff -f'
