@@ -476,6 +476,10 @@ guest_stderr() {
 	differential fs_fallocate
 }
 
+@test "differential: fs_memfd" {
+	differential fs_memfd
+}
+
 @test "differential: fs_locks" {
 	differential fs_locks
 }

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "fs/fdtable.h"
 #include "fs/locks.h"
+#include "fs/tmpfs.h"
 #include "fs/mount.h"
 #include "fs/vfs.h"
 #include "syscalls.h"
@@ -116,6 +117,12 @@ sys_fcntl(struct task *t, const uint64_t a[6])
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		r = locks_fcntl(t, f, cmd, arg);
+		break;
+	case F_ADD_SEALS:
+		r = tmpfs_add_seals(f, (unsigned int)arg);
+		break;
+	case F_GET_SEALS:
+		r = tmpfs_get_seals(f);
 		break;
 	case F_GETOWN:
 	case F_SETOWN:

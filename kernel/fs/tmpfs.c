@@ -92,6 +92,7 @@ struct tmpfs_inode {
 	struct inode *parent; /* no reference; NULL for the root */
 	/* regular files */
 	int memfd;	      /* -1: no data yet */
+	unsigned int seals;   /* F_SEAL_*: memfd_create's files may change them */
 	/* symlinks */
 	char *target;
 	struct simple_xattrs xattrs;
@@ -244,6 +245,7 @@ tmpfs_new_inode(struct super_block *sb, struct inode *dir, uint32_t mode,
 	}
 	ti->fs = fs;
 	ti->memfd = -1;
+	ti->seals = K_F_SEAL_SEAL;
 	simple_xattrs_init(&ti->xattrs);
 	ti->next_cookie = TMPFS_FIRST_COOKIE;
 	ti->parent = dir;
@@ -665,6 +667,9 @@ tmpfs_truncate(struct inode *inode, uint64_t size)
 
 	if (size > TMPFS_MAX_SIZE)
 		return -EFBIG;
+	if ((size < inode->size && (ti->seals & K_F_SEAL_SHRINK)) ||
+	    (size > inode->size && (ti->seals & K_F_SEAL_GROW)))
+		return -EPERM;
 	if ((err = tmpfs_charge(inode, size)) < 0)
 		return err;
 	if (ti->memfd >= 0 && (err = host_ftruncate(ti->memfd, size)) < 0) {
@@ -994,6 +999,9 @@ tmpfs_write(struct file *f, struct uio *u, uint64_t *pos)
 
 	if (uio_left(u) == 0)
 		return 0;
+	if ((TI(inode)->seals & (K_F_SEAL_WRITE | K_F_SEAL_FUTURE_WRITE)) ||
+	    ((TI(inode)->seals & K_F_SEAL_GROW) && off + uio_left(u) > inode->size))
+		return -EPERM;
 	if ((n = tmpfs_write_room(inode, off, uio_left(u))) < 0)
 		return n;
 	if ((fd = tmpfs_inode_memfd(inode)) < 0)
@@ -1042,6 +1050,8 @@ tmpfs_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
 	if (mode & ~(K_FALLOC_FL_KEEP_SIZE | K_FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
 	if (mode & K_FALLOC_FL_PUNCH_HOLE) {
+		if (TI(inode)->seals & (K_F_SEAL_WRITE | K_F_SEAL_FUTURE_WRITE))
+			return -EPERM;
 		if (fd >= 0 && off < inode->size)
 			r = host_punch_hole(fd, off, len);
 	} else if (!(mode & K_FALLOC_FL_KEEP_SIZE) && off + len > inode->size) {
@@ -1060,6 +1070,16 @@ tmpfs_mmap_fd(struct file *f, uint64_t off, uint64_t len)
 	return tmpfs_inode_memfd(f->inode);
 }
 
+/* A write seal forbids shared writable mappings. */
+static int
+tmpfs_mmap_check(struct file *f, unsigned int prot, bool shared)
+{
+	if (shared && (prot & K_PROT_WRITE) &&
+	    (TI(f->inode)->seals & (K_F_SEAL_WRITE | K_F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	return 0;
+}
+
 static const struct file_ops tmpfs_file_fops = {
 	.mmap_fd = tmpfs_mmap_fd,
 	.read = tmpfs_read,
@@ -1067,6 +1087,7 @@ static const struct file_ops tmpfs_file_fops = {
 	.llseek = tmpfs_file_llseek,
 	.fsync = tmpfs_fsync,
 	.fallocate = tmpfs_fallocate,
+	.mmap_check = tmpfs_mmap_check,
 };
 
 /* The instance */
@@ -1349,4 +1370,46 @@ void
 tmpfs_init(void)
 {
 	register_filesystem(&tmpfs_fs_type);
+}
+
+struct inode *
+tmpfs_memfd_inode(struct super_block *sb, bool sealable, int *err)
+{
+	struct inode *inode = tmpfs_new_inode(sb, NULL, K_S_IFREG | 0777, 0, err);
+
+	if (inode) {
+		inode->nlink = 0;
+		TI(inode)->seals = sealable ? 0 : K_F_SEAL_SEAL;
+	}
+	return inode;
+}
+
+int
+tmpfs_get_seals(struct file *f)
+{
+	if (!f->inode || f->inode->f_op != &tmpfs_file_fops)
+		return -EINVAL;
+	return (int)TI(f->inode)->seals;
+}
+
+int
+tmpfs_add_seals(struct file *f, unsigned int seals)
+{
+	struct tmpfs_inode *ti;
+
+	if (!f->inode || f->inode->f_op != &tmpfs_file_fops)
+		return -EINVAL;
+	ti = TI(f->inode);
+	if (seals & ~(unsigned int)(K_F_SEAL_SEAL | K_F_SEAL_SHRINK | K_F_SEAL_GROW |
+				    K_F_SEAL_WRITE | K_F_SEAL_FUTURE_WRITE))
+		return -EINVAL;
+	if (!FMODE_WRITE(f))
+		return -EPERM;
+	if (ti->seals & K_F_SEAL_SEAL)
+		return -EPERM;
+	if ((seals & K_F_SEAL_WRITE) && !(ti->seals & K_F_SEAL_WRITE) &&
+	    f->inode->writable_maps > 0)
+		return -EBUSY;
+	ti->seals |= seals;
+	return 0;
 }

@@ -41,6 +41,27 @@ int tmpfs_make_root(struct super_block **out);
  */
 int tmpfs_inode_memfd(struct inode *inode);
 
+/* File seals (fcntl F_ADD_SEALS, F_GET_SEALS). */
+#define K_F_SEAL_SEAL 0x01
+#define K_F_SEAL_SHRINK 0x02
+#define K_F_SEAL_GROW 0x04
+#define K_F_SEAL_WRITE 0x08
+#define K_F_SEAL_FUTURE_WRITE 0x10
+
+/*
+ * A new regular file for memfd_create(2) on sb, a tmpfs instance: mode
+ * 0777, no links.  It may take seals if sealable; otherwise it is sealed
+ * against sealing, as any other tmpfs file is.  A reference, or NULL with
+ * *err set.
+ */
+struct inode *tmpfs_memfd_inode(struct super_block *sb, bool sealable,
+				int *err);
+/* The seals of a tmpfs file, or -EINVAL for other files. */
+int tmpfs_get_seals(struct file *f);
+/* Add seals: -EINVAL (not tmpfs, unknown seal), -EPERM (sealed against it,
+ * or f not writable), -EBUSY (a write seal while writable mappings exist). */
+int tmpfs_add_seals(struct file *f, unsigned int seals);
+
 /* The super_ops functions, for filesystems built on tmpfs (devtmpfs). */
 void tmpfs_put_super(struct super_block *sb);
 int tmpfs_statfs(struct super_block *sb, struct kstatfs *st);

@@ -275,6 +275,8 @@ struct file_ops {
 	 * for mmap; the fd stays the file's.  NULL: not mappable from memory.
 	 */
 	int (*mmap_fd)(struct file *f, uint64_t off, uint64_t len);
+	/* May f be mapped with prot (K_PROT_*), shared or not?  NULL: yes. */
+	int (*mmap_check)(struct file *f, unsigned int prot, bool shared);
 	/*
 	 * O_DIRECT is allowed (Linux's FMODE_CAN_ODIRECT): read_write.c
 	 * checks the alignment, read and write see the flag and go around
@@ -300,6 +302,7 @@ struct inode {
 	struct list sb_link; /* sb->inodes */
 	struct pipe *pipe;   /* FIFOs: the pipe behind the node, if open */
 	struct page_cache *pcache; /* cached data (mm/pagecache.c), or NULL */
+	int writable_maps;   /* shared mappings through writable files */
 	void *priv;	     /* the filesystem's */
 };
 

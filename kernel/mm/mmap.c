@@ -64,18 +64,20 @@ vma_account(struct mm *mm, struct vma *v, int sign)
 /*
  * The page cache counts the guest mappings of its memfd: a mapped file
  * keeps its pages, and shared mappings of a writable file are written
- * back as a whole (it cannot see which pages the guest stored to).
+ * back as a whole (it cannot see which pages the guest stored to).  The
+ * inode counts shared mappings through writable files of any kind.
  * delta +1 when a mapping starts to exist, -1 when it goes.
  */
 static void
 track_file_map(struct file *f, unsigned int flags, int delta)
 {
 	struct page_cache *pc = f ? f->inode->pcache : NULL;
-	bool shared_writable;
+	bool shared_writable = f && (flags & K_MAP_SHARED) && FMODE_WRITE(f);
 
+	if (shared_writable)
+		f->inode->writable_maps += delta; /* memfd's F_SEAL_WRITE asks */
 	if (!pc || !f->ops || !f->ops->mmap_fd)
 		return;
-	shared_writable = (flags & K_MAP_SHARED) && FMODE_WRITE(f);
 	if (delta < 0 && shared_writable)
 		pagecache_sync(pc);
 	pagecache_map(pc, delta, shared_writable);

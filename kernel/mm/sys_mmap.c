@@ -36,6 +36,11 @@ sys_mmap(struct task *t, const uint64_t a[6])
 			return -EACCES;
 		}
 	}
+	if (f && f->ops && f->ops->mmap_check &&
+	    (r = f->ops->mmap_check(f, prot, type == K_MAP_SHARED)) < 0) {
+		file_put(f);
+		return r;
+	}
 	r = mm_mmap(t, addr, len, prot, type | (flags & ~3u), f, off, &out);
 	if (f)
 		file_put(f);

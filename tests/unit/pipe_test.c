@@ -130,7 +130,7 @@ poll_wait(struct poll_table *pt, struct wait_queue *wq)
 }
 
 int
-send_signal_task(struct task *t, int sig, const struct ksiginfo *info)
+send_signal_self(struct task *t, int sig)
 {
 	if (sig == K_SIGPIPE)
 		sigpipes++;

@@ -6,8 +6,9 @@
  * without a place in the tree; following it gives the file's place, so
  * /dev/stdin (a link to /proc/self/fd/0) opens the same file again.
  * Anonymous pipes have no place yet, so they cannot be reopened that way
- * (-ENXIO); a file on an internal mount (one not in the mount table) is
- * named like an anonymous one but can be followed.
+ * (-ENXIO); a pipe or socket on an internal mount (one not in the mount
+ * table) is named like an anonymous one but can be followed, and other
+ * files there (memfds) by their name on it.
  * fdinfo/N shows the position, flags and mount of the open file.
  * Positions in both directories are 2 + fd.
  */
@@ -73,6 +74,8 @@ proc_fd_text(const struct proc_inode *pi, char *buf, size_t len)
 					(unsigned long long)f->inode->ino);
 	if ((tty = proc_file_tty(f)) != NULL && tty->name)
 		return proc_link_printf(buf, len, "/dev/%s", tty->name);
+	if (f->path.mnt) /* a named file on an internal mount: a memfd */
+		return proc_path_text(&f->path, buf, len);
 	if (f->inode && f->inode->sb && f->inode->sb->type)
 		return proc_link_printf(buf, len, "anon_inode:[%s]",
 					f->inode->sb->type->name);
