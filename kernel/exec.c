@@ -514,6 +514,7 @@ exec_flush_old(struct task *t, struct binprm *bp)
 		t->files = nf;
 	}
 	files_close_on_exec(t->files);
+	p->did_exec = true; /* its parent may no longer setpgid it */
 	bp->secure = cred_exec(t, bp->file->inode,
 			       bp->file->path.mnt->flags & K_MS_NOSUID);
 	if (p->sighand->refcount > 1) {

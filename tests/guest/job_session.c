@@ -90,6 +90,7 @@ basics(const char *argv0)
 	close(report[1]);
 	CHECK(read(report[0], &st, 1) == 0, "the child exec'd");
 	CHECK(getsid(pid) == getsid(0), "getsid of a child: ours");
+	FAILS(setpgid(pid, pid), EACCES, "setpgid of a child that has exec'd");
 	OK(kill(pid, SIGKILL));
 	OK(waitpid(pid, &st, 0));
 	close(report[0]);
