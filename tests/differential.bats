@@ -480,6 +480,10 @@ guest_stderr() {
 	differential fs_memfd
 }
 
+@test "differential: fs_fsize_limit" {
+	differential fs_fsize_limit
+}
+
 @test "differential: fs_locks" {
 	differential fs_locks
 }

@@ -449,7 +449,8 @@ do_truncate(struct task *t, struct path *p, int64_t len)
 		return -EISDIR;
 	if (!K_ISREG(inode->mode))
 		return -EINVAL;
-	if ((r = inode_permission(t, inode, MAY_WRITE)) < 0)
+	if ((r = inode_permission(t, inode, MAY_WRITE)) < 0 ||
+	    (r = file_size_allowed(t, (uint64_t)len)) < 0)
 		return r;
 	ia.size = (uint64_t)len;
 	ia.mtime = current_time();
@@ -520,6 +521,8 @@ sys_fallocate(struct task *t, const uint64_t a[6])
 	if (!f)
 		return -EBADF;
 	r = fallocate_check(f, mode, (int64_t)a[2], (int64_t)a[3]);
+	if (r == 0 && !(mode & K_FALLOC_FL_KEEP_SIZE))
+		r = file_size_allowed(t, a[2] + a[3]);
 	if (r == 0)
 		r = f->ops && f->ops->fallocate
 			    ? f->ops->fallocate(f, mode, a[2], a[3])
@@ -543,6 +546,8 @@ sys_ftruncate(struct task *t, const uint64_t a[6])
 		r = -EINVAL;
 	else if ((int64_t)a[1] < 0)
 		r = -EINVAL;
+	else if ((r = file_size_allowed(t, a[1])) < 0)
+		;
 	else {
 		ia.size = a[1];
 		ia.mtime = current_time();

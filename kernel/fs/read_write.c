@@ -17,6 +17,7 @@
 #include "fs/bdev.h"
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
+#include "signal.h"
 #include "syscalls.h"
 #include "task.h"
 #include "uaccess.h"
@@ -100,13 +101,42 @@ write_sync(struct file *f, unsigned int rwf)
 	return f->ops->fsync(f, !full);
 }
 
+#define RLIMIT_FSIZE_K 1
+#define K_SIGXFSZ 25
+
+int
+file_size_allowed(struct task *t, uint64_t size)
+{
+	if (size <= process_rlimit(t->proc, RLIMIT_FSIZE_K))
+		return 0;
+	send_signal_self(t, K_SIGXFSZ);
+	return -EFBIG;
+}
+
+/*
+ * RLIMIT_FSIZE cuts a write to a regular file at the limit; one starting
+ * at or past it fails (file_size_allowed).  The bytes that may go, or
+ * -EFBIG.
+ */
+static ssize_t
+write_room(struct task *t, const struct file *f, uint64_t pos, size_t len)
+{
+	uint64_t limit = process_rlimit(t->proc, RLIMIT_FSIZE_K);
+
+	if (!f->inode || !K_ISREG(f->inode->mode))
+		return (ssize_t)len;
+	if (pos >= limit)
+		return file_size_allowed(t, pos + 1);
+	return (ssize_t)(len > limit - pos ? limit - pos : len);
+}
+
 /* May sleep.  pos NULL: use and advance the file position. */
 static ssize_t
 rw_one(struct task *t, struct file *f, uaddr_t buf, size_t count,
        uint64_t *pos, bool write, unsigned int rwf)
 {
 	size_t len = count > MAX_RW_COUNT ? MAX_RW_COUNT : count;
-	struct uio u = uio_user(t, buf, len);
+	struct uio u;
 	uint64_t p;
 	ssize_t r;
 
@@ -121,8 +151,13 @@ rw_one(struct task *t, struct file *f, uaddr_t buf, size_t count,
 	if (count == 0)
 		return 0;
 	p = write ? write_start(f, pos, rwf) : pos ? *pos : f->pos;
+	if (write && (r = write_room(t, f, p, len)) < 0)
+		return r;
+	if (write)
+		len = (size_t)r;
 	if ((r = direct_check(f, p, buf.addr | len, write)) <= 0)
 		return r;
+	u = uio_user(t, buf, len);
 	r = write ? f->ops->write(f, &u, &p) : f->ops->read(f, &u, &p);
 	if (r > 0) {
 		if (pos)

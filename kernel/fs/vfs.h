@@ -435,6 +435,9 @@ ssize_t kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
 bool path_readonly(const struct path *p);
 /* Change attributes through the fs (sets ATTR_CTIME); -EROFS, -EPERM. */
 int vfs_setattr(struct task *t, const struct path *p, struct iattr *ia);
+/* May a file of t's grow to size (RLIMIT_FSIZE)?  0, or -EFBIG after
+ * raising SIGXFSZ, as Linux does. */
+int file_size_allowed(struct task *t, uint64_t size);
 
 /* The generic llseek for files with a size. */
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
