@@ -452,9 +452,10 @@ de_thread(struct task *t)
 	list_for_each_entry(o, &p->threads, thread_link)
 		if (o != t)
 			signal_zap_thread(o);
+	/* Only a fatal signal ends the wait: another one stays pending for
+	 * the new program, and must not make this loop spin. */
 	while (p->nr_threads > 1)
-		if (sleep_on(&p->thread_exit_wait, -1, "de_thread") < 0 &&
-		    (t->zapped || p->group_exiting))
+		if (sleep_on_killable(&p->thread_exit_wait, "de_thread") < 0)
 			return -EINTR;
 own_pid:
 	if (t->tid != p->pid) {
