@@ -47,11 +47,6 @@
 #define IGNORED_BY_DEFAULT                                                     \
 	(SIGMASK(SIGCHLD) | SIGMASK(SIGCONT) | SIGMASK(SIGURG) |              \
 	 SIGMASK(SIGWINCH))
-#define CORE_SIGNALS                                                           \
-	(SIGMASK(SIGQUIT) | SIGMASK(SIGILL) | SIGMASK(SIGTRAP) |              \
-	 SIGMASK(SIGABRT) | SIGMASK(SIGBUS) | SIGMASK(SIGFPE) |               \
-	 SIGMASK(SIGSEGV) | SIGMASK(SIGXCPU) | SIGMASK(SIGXFSZ) |             \
-	 SIGMASK(SIGSYS))
 #define SYNC_SIGNALS                                                           \
 	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) |               \
 	 SIGMASK(SIGTRAP) | SIGMASK(SIGFPE) | SIGMASK(SIGSYS))
@@ -364,7 +359,7 @@ force_signal(struct task *t, int sig, int code, uint64_t addr)
 	}
 	/* A fault the guest cannot handle kills even init. */
 	if (t->proc == init_process && ka->handler == K_SIG_DFL)
-		do_group_exit(t, sig | ((SIGMASK(sig) & CORE_SIGNALS) ? 0x80 : 0));
+		do_group_exit(t, sig);
 	enqueue(&t->pending, sig, &info);
 }
 
@@ -494,7 +489,9 @@ default_action(struct task *t, int sig)
 			do_signal_stop(t, sig);
 		return;
 	}
-	do_group_exit(t, sig | ((SIGMASK(sig) & CORE_SIGNALS) ? 0x80 : 0));
+	/* Core signals terminate too: no core file is written, so the status
+	 * never says one was, as on Linux when none can be. */
+	do_group_exit(t, sig);
 }
 
 static void

@@ -275,6 +275,10 @@ guest_stderr() {
 	differential select_pipe
 }
 
+@test "differential: sig_core_status" {
+	differential sig_core_status
+}
+
 @test "differential: sig_default_kill" {
 	differential sig_default_kill
 }
