@@ -80,16 +80,6 @@ ls | wc -l; cat f2999'
 	[[ $(debugfs_cat "$img" /many/f1500) == 1500 ]] || umk_fail "f1500"
 }
 
-# kill_vmlinux: SIGKILL the kernel of the last vmlinux_bg and its guest's
-# host processes, as a host crash would stop them (no unmount, no flush).
-kill_vmlinux() {
-	local pids
-	pids=$(umk_leftover_pids)
-	# shellcheck disable=SC2086 # one pid a word
-	[[ -n $pids ]] && kill -KILL $pids
-	wait_bg || true
-}
-
 # replay IMG: what the next mount would see: the journal replayed.
 replay() {
 	e2fsck -p -E journal_only "$1" >/dev/null 2>&1 || true

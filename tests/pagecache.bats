@@ -155,6 +155,21 @@ cd /'
 	assert_memfds_bounded
 }
 
+@test "a store through a shared mapping reaches the disk within 30 s, no sync asked" {
+	local head out=$BATS_TEST_TMPDIR/console
+	data_rw_copy
+	UMK_CALL_TIMEOUT=120 vmlinux_bg "$out" "ubd0=$(test_image)" \
+		"ubd1=$DATA_RW" mem=${MEM_MB}M \
+		init=/bin/sh -- -c '. /etc/init.d/rcS
+mount -t ext4 /dev/ubdb /mnt && /tests/mm_pagecache_evict -hold /mnt/map.bin'
+	wait_for_line "$out" held 60
+	sleep 36
+	kill_vmlinux
+	head=$(debugfs -R "cat /map.bin" "$DATA_RW" 2>/dev/null | head -c 25)
+	[[ $head == "stored through MAP_SHARED" ]] ||
+		umk_fail "after 36 s the store was still not on the disk"
+}
+
 @test "shutdown writes back a store through a shared mapping still in place" {
 	data_rw_copy
 	data_sh '/tests/mm_pagecache_evict -hold /mnt/map.bin >/tmp/out &

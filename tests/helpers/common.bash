@@ -312,6 +312,16 @@ wait_bg() {
 	wait "$pid"
 }
 
+# kill_vmlinux: SIGKILL the kernel of the last vmlinux_bg and its guest's
+# host processes, as a host crash would stop them (no unmount, no flush).
+kill_vmlinux() {
+	local pids
+	pids=$(umk_leftover_pids)
+	# shellcheck disable=SC2086 # one pid a word
+	[[ -n $pids ]] && kill -KILL $pids
+	wait_bg || true
+}
+
 # wait_for_line FILE TEXT [SECONDS]: wait until FILE has a line TEXT; give
 # up early if the last vmlinux_bg has exited.
 wait_for_line() {

@@ -8,8 +8,9 @@
  * File data goes through the page cache (mm/pagecache.c), which writes
  * through to ext4_write; O_DIRECT reads and writes go straight to
  * ext4_read and ext4_write, and a direct write then updates the pages the
- * cache holds, so both views stay one.  A timer commits the journal every few seconds,
- * as Linux's commit interval does.
+ * cache holds, so both views stay one.  A timer commits the journal
+ * every few seconds, as Linux's commit interval does, and every 30 s
+ * writes back what guests stored through shared mappings.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,7 +35,9 @@ static const struct file_ops ext4_dir_fops, ext4_file_fops;
 /* A mounted ext4: the driver's mount and its commit timer. */
 struct ext4_vfs_sb {
 	struct ext4_fs *fs;
+	struct super_block *sb;
 	struct timer commit;
+	unsigned int ticks; /* commits so far, for mapped write-back */
 };
 
 static struct ext4_fs *
@@ -650,12 +653,19 @@ ext4_vfs_evict(struct inode *inode)
 
 /* The journal commit interval, like Linux's default of 5 seconds. */
 #define EXT4_COMMIT_NS (5 * 1000000000LL)
+/*
+ * Stores through shared mappings reach the disk every sixth commit (30 s),
+ * as Linux's flusher writes dirty pages back once they are 30 s old.
+ */
+#define EXT4_MAP_WRITEBACK_TICKS 6
 
 static void
 ext4_commit_tick(struct timer *tm)
 {
 	struct ext4_vfs_sb *vs = container_of(tm, struct ext4_vfs_sb, commit);
 
+	if (++vs->ticks % EXT4_MAP_WRITEBACK_TICKS == 0)
+		pagecache_sync_sb(vs->sb);
 	ext4_commit(vs->fs);
 	timer_add(tm, ktime_now() + EXT4_COMMIT_NS);
 }
@@ -769,6 +779,7 @@ ext4_vfs_mount(const struct fs_type *type, struct bdev *bd, const char *source,
 		return -ENOMEM;
 	}
 	vs->fs = fs;
+	vs->sb = sb;
 	vs->commit.fn = ext4_commit_tick;
 	sb->priv = vs;
 	sb->dev = k_makedev(bd->major, bd->minor);
