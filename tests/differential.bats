@@ -243,6 +243,10 @@ guest_stderr() {
 	differential proc_args
 }
 
+@test "differential: proc_tid_dir" {
+	differential proc_tid_dir
+}
+
 @test "differential: proc_execve" {
 	differential proc_execve
 }

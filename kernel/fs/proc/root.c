@@ -107,6 +107,7 @@ proc_root_lookup(struct inode *dir, const char *name, size_t len,
 {
 	struct proc_inode ids = { 0 };
 	struct process *p;
+	struct task *t = NULL;
 	long pid;
 	int r;
 
@@ -114,12 +115,19 @@ proc_root_lookup(struct inode *dir, const char *name, size_t len,
 			      out);
 	if (r != -ENOENT)
 		return r;
-	if ((pid = proc_name_to_num(name, len)) <= 0 ||
-	    (p = process_find((int)pid)) == NULL)
+	if ((pid = proc_name_to_num(name, len)) <= 0)
+		return -ENOENT;
+	/* A thread's id names a directory too, of its own view, which
+	 * readdir does not list (as Linux). */
+	if ((p = process_find((int)pid)) == NULL &&
+	    ((t = task_find((int)pid)) == NULL || (p = t->proc) == NULL))
 		return -ENOENT;
 	proc_pid_ids(p, &ids);
+	if (t)
+		ids.tid = t->tid;
 	*out = proc_inode_new(dir->sb, &proc_pid_entry, &ids,
-			      proc_pid_ino(p->pid, PROC_KIND_BASE, 0));
+			      proc_pid_ino(p->pid, PROC_KIND_BASE,
+					   t ? (uint64_t)t->tid << 12 : 0));
 	return *out ? 0 : -ENOMEM;
 }
 
