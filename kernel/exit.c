@@ -31,6 +31,7 @@ process_notify_parent(struct process *p, int code, int sig)
 	struct process *parent = p->parent;
 	const struct k_sigaction *ka;
 	struct ksiginfo info = { .signo = 17, .code = code };
+	struct rusage_acct ru;
 	struct task *leader;
 
 	if (!parent)
@@ -50,6 +51,9 @@ process_notify_parent(struct process *p, int code, int sig)
 		 : list_first_entry(&p->threads, struct task, thread_link);
 	info.chld.uid = leader ? leader->cred.uid : p->exit_uid;
 	info.chld.status = sig;
+	process_rusage(p, &ru); /* CPU time so far, in ticks, as Linux */
+	info.chld.utime = ns_to_clock_t(ru.utime_ns);
+	info.chld.stime = ns_to_clock_t(ru.stime_ns);
 	send_signal_process(parent, info.signo, &info);
 }
 

@@ -157,6 +157,12 @@ sys_getrusage(struct task *t, const uint64_t a[6])
 	return rusage_to_user(t, UADDR(a[1]), &ru);
 }
 
+int64_t
+ns_to_clock_t(int64_t ns)
+{
+	return ns / NSEC_PER_TICK;
+}
+
 long
 sys_times(struct task *t, const uint64_t a[6])
 {
@@ -166,12 +172,12 @@ sys_times(struct task *t, const uint64_t a[6])
 
 	if (a[0]) {
 		process_rusage(t->proc, &ru);
-		tms.utime = ru.utime_ns / NSEC_PER_TICK;
-		tms.stime = ru.stime_ns / NSEC_PER_TICK;
-		tms.cutime = c->utime_ns / NSEC_PER_TICK;
-		tms.cstime = c->stime_ns / NSEC_PER_TICK;
+		tms.utime = ns_to_clock_t(ru.utime_ns);
+		tms.stime = ns_to_clock_t(ru.stime_ns);
+		tms.cutime = ns_to_clock_t(c->utime_ns);
+		tms.cstime = ns_to_clock_t(c->stime_ns);
 		if (copy_to_user(t, UADDR(a[0]), &tms, sizeof(tms)) < 0)
 			return -EFAULT;
 	}
-	return ktime_now() / NSEC_PER_TICK;
+	return ns_to_clock_t(ktime_now());
 }

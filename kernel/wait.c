@@ -129,11 +129,13 @@ do_wait(struct task *t, int idtype, int id, int options,
 	struct wait_result *res)
 {
 	struct process *self = t->proc;
+	bool interrupted = false;
 
+	/* As Linux, a signal ends the wait only after a last look at the
+	 * children: the SIGCHLD of a child that just exited must not hide it. */
 	for (;;) {
 		struct process *c, *tmp;
 		bool any = false;
-		int r;
 
 		list_for_each_entry_safe(c, tmp, &self->children, sibling) {
 			if (!wait_matches(c, idtype, id, options, self))
@@ -148,9 +150,10 @@ do_wait(struct task *t, int idtype, int id, int options,
 			res->pid = 0;
 			return 0;
 		}
-		r = sleep_on(&self->child_wait, -1, "do_wait");
-		if (r == -ERESTARTSYS)
-			return r;
+		if (interrupted)
+			return -ERESTARTSYS;
+		interrupted = sleep_on(&self->child_wait, -1, "do_wait") ==
+			      -ERESTARTSYS;
 	}
 }
 

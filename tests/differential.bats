@@ -279,6 +279,10 @@ guest_stderr() {
 	differential select_pipe
 }
 
+@test "differential: sig_chld_times" {
+	differential sig_chld_times
+}
+
 @test "differential: sig_core_status" {
 	differential sig_core_status
 }
