@@ -424,34 +424,11 @@ hostfs_iterate(struct file *f, struct dir_context *ctx)
 	}
 }
 
-/* Directory positions are host cookies: any non-negative value. */
-static int64_t
-hostfs_dir_llseek(struct file *f, int64_t off, int whence)
-{
-	int64_t pos;
-
-	switch (whence) {
-	case K_SEEK_SET:
-		pos = off;
-		break;
-	case K_SEEK_CUR:
-		if (__builtin_add_overflow((int64_t)f->pos, off, &pos))
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	f->pos = (uint64_t)pos;
-	return pos;
-}
-
 const struct file_ops hostfs_dir_fops = {
 	.open = hostfs_open,
 	.release = hostfs_release,
 	.iterate = hostfs_iterate,
-	.llseek = hostfs_dir_llseek,
+	.llseek = cookie_dir_llseek,
 	.fsync = hostfs_fsync,
 };
 

@@ -122,13 +122,9 @@ sched_fork(struct process *child, const struct process *parent)
 static struct process *
 sched_target(struct task *t, int tid)
 {
-	struct task *target;
+	struct process *p = tid == 0 ? t->proc : tid > 0 ? process_of_id(tid) : NULL;
 
-	if (tid == 0)
-		return t->proc;
-	if (tid < 0 || (target = task_find(tid)) == NULL)
-		return NULL;
-	return target->proc->state == PROC_ALIVE ? target->proc : NULL;
+	return p && p->state == PROC_ALIVE ? p : NULL;
 }
 
 static bool

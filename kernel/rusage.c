@@ -29,8 +29,6 @@
 #define RUSAGE_SELF_K 0
 #define RUSAGE_CHILDREN_K (-1)
 #define RUSAGE_THREAD_K 1
-#define USER_HZ 100
-#define NSEC_PER_TICK (1000000000LL / USER_HZ)
 
 struct timeval_u {
 	int64_t sec, usec;
@@ -155,12 +153,6 @@ sys_getrusage(struct task *t, const uint64_t a[6])
 		return -EINVAL;
 	}
 	return rusage_to_user(t, UADDR(a[1]), &ru);
-}
-
-int64_t
-ns_to_clock_t(int64_t ns)
-{
-	return ns / NSEC_PER_TICK;
 }
 
 long

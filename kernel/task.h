@@ -238,8 +238,14 @@ uint64_t process_rlimit(struct process *p, unsigned int res);
  * exited threads).  Settle before t->host goes, to keep what it used. */
 void task_rusage(const struct task *t, struct rusage_acct *ru);
 void process_rusage(const struct process *p, struct rusage_acct *ru);
-/* ns as a clock_t: ticks of USER_HZ (100), as times() and siginfo count. */
-int64_t ns_to_clock_t(int64_t ns);
+/* ns as a clock_t: ticks of USER_HZ, as times(), siginfo and /proc count;
+ * 0 for negative spans. */
+#define USER_HZ 100
+static inline int64_t
+ns_to_clock_t(int64_t ns)
+{
+	return ns > 0 ? ns / (1000000000LL / USER_HZ) : 0;
+}
 void task_rusage_settle(struct task *t);
 /* dst += src; maxrss_kib is a maximum, not a sum. */
 void rusage_add(struct rusage_acct *dst, const struct rusage_acct *src);

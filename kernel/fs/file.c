@@ -103,6 +103,28 @@ kernel_read(struct file *f, void *buf, size_t len, uint64_t off)
 }
 
 int64_t
+cookie_dir_llseek(struct file *f, int64_t off, int whence)
+{
+	int64_t pos;
+
+	switch (whence) {
+	case K_SEEK_SET:
+		pos = off;
+		break;
+	case K_SEEK_CUR:
+		if (__builtin_add_overflow((int64_t)f->pos, off, &pos))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pos < 0)
+		return -EINVAL;
+	f->pos = (uint64_t)pos;
+	return pos;
+}
+
+int64_t
 generic_llseek(struct file *f, int64_t off, int whence)
 {
 	int64_t base;

@@ -121,10 +121,11 @@ file_size_allowed(struct task *t, uint64_t size)
 static ssize_t
 write_room(struct task *t, const struct file *f, uint64_t pos, size_t len)
 {
-	uint64_t limit = process_rlimit(t->proc, RLIMIT_FSIZE_K);
+	uint64_t limit;
 
 	if (!f->inode || !K_ISREG(f->inode->mode))
 		return (ssize_t)len;
+	limit = process_rlimit(t->proc, RLIMIT_FSIZE_K);
 	if (pos >= limit)
 		return file_size_allowed(t, pos + 1);
 	return (ssize_t)(len > limit - pos ? limit - pos : len);

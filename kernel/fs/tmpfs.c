@@ -820,29 +820,6 @@ tmpfs_iterate(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
-/* Directory positions are cookies: any non-negative value is valid. */
-static int64_t
-tmpfs_dir_llseek(struct file *f, int64_t off, int whence)
-{
-	int64_t pos;
-
-	switch (whence) {
-	case K_SEEK_SET:
-		pos = off;
-		break;
-	case K_SEEK_CUR:
-		if (__builtin_add_overflow((int64_t)f->pos, off, &pos))
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	f->pos = (uint64_t)pos;
-	return pos;
-}
-
 static int
 tmpfs_fsync(struct file *f, bool datasync)
 {
@@ -851,7 +828,7 @@ tmpfs_fsync(struct file *f, bool datasync)
 
 static const struct file_ops tmpfs_dir_fops = {
 	.iterate = tmpfs_iterate,
-	.llseek = tmpfs_dir_llseek,
+	.llseek = cookie_dir_llseek,
 	.fsync = tmpfs_fsync,
 };
 

@@ -441,6 +441,9 @@ int file_size_allowed(struct task *t, uint64_t size);
 
 /* The generic llseek for files with a size. */
 int64_t generic_llseek(struct file *f, int64_t off, int whence);
+/* llseek for directories whose positions are cookies (any value >= 0):
+ * SEEK_SET and SEEK_CUR only. */
+int64_t cookie_dir_llseek(struct file *f, int64_t off, int whence);
 /* Emit "." and ".." at positions 0 and 1; false if the reader is full. */
 bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 

@@ -117,6 +117,12 @@ generic_llseek(struct file *f, int64_t off, int whence)
 	return off;
 }
 
+int64_t
+cookie_dir_llseek(struct file *f, int64_t off, int whence)
+{
+	return generic_llseek(f, off, whence);
+}
+
 void
 init_special_inode(struct inode *inode, uint32_t mode, uint64_t rdev)
 {

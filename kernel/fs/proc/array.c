@@ -15,7 +15,6 @@
 #include "printk.h"
 #include "task.h"
 
-#define NS_PER_TICK (1000000000LL / PROC_HZ)
 #define PF_USER_PROCESS 0x00400000 /* what Linux shows for user tasks */
 
 char
@@ -56,12 +55,6 @@ proc_state_word(char letter)
 	default:
 		return "running";
 	}
-}
-
-static unsigned long long
-ticks(int64_t ns)
-{
-	return ns > 0 ? (unsigned long long)(ns / NS_PER_TICK) : 0;
 }
 
 /* A terminal's device number, from the names the drivers use. */
@@ -166,11 +159,13 @@ proc_stat_times(struct pbuf *b, const struct proc_target *tg, bool thread)
 		    (unsigned long long)c->minflt,
 		    (unsigned long long)ru.majflt,
 		    (unsigned long long)c->majflt);
-	pbuf_printf(b, "%llu %llu %llu %llu ", ticks(ru.utime_ns),
-		    ticks(ru.stime_ns), ticks(c->utime_ns), ticks(c->stime_ns));
+	pbuf_printf(b, "%lld %lld %lld %lld ", (long long)ns_to_clock_t(ru.utime_ns),
+		    (long long)ns_to_clock_t(ru.stime_ns),
+		    (long long)ns_to_clock_t(c->utime_ns),
+		    (long long)ns_to_clock_t(c->stime_ns));
 	/* priority nice num_threads itrealvalue starttime */
-	pbuf_printf(b, "20 0 %d 0 %llu ", p->nr_threads ? p->nr_threads : 1,
-		    ticks(start));
+	pbuf_printf(b, "20 0 %d 0 %lld ", p->nr_threads ? p->nr_threads : 1,
+		    (long long)ns_to_clock_t(start));
 }
 
 static void

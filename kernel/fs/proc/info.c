@@ -16,7 +16,6 @@
 #include "printk.h"
 #include "task.h"
 
-#define NS_PER_TICK (1000000000LL / PROC_HZ)
 
 /* The boot command line (kernel/main.c). */
 extern char boot_cmdline[];
@@ -63,12 +62,6 @@ cpu_totals(struct cpu_totals *c)
 		c->idle = 0;
 }
 
-static unsigned long long
-ticks(int64_t ns)
-{
-	return ns > 0 ? (unsigned long long)(ns / NS_PER_TICK) : 0;
-}
-
 int
 proc_show_uptime(const struct proc_inode *pi, struct pbuf *b)
 {
@@ -76,10 +69,10 @@ proc_show_uptime(const struct proc_inode *pi, struct pbuf *b)
 	unsigned long long up, idle;
 
 	cpu_totals(&c);
-	up = ticks(c.uptime);
-	idle = ticks(c.idle);
-	pbuf_printf(b, "%llu.%02llu %llu.%02llu\n", up / PROC_HZ,
-		    up % PROC_HZ, idle / PROC_HZ, idle % PROC_HZ);
+	up = (unsigned long long)ns_to_clock_t(c.uptime);
+	idle = (unsigned long long)ns_to_clock_t(c.idle);
+	pbuf_printf(b, "%llu.%02llu %llu.%02llu\n", up / USER_HZ,
+		    up % USER_HZ, idle / USER_HZ, idle % USER_HZ);
 	return 0;
 }
 
@@ -104,8 +97,10 @@ proc_show_kstat(const struct proc_inode *pi, struct pbuf *b)
 
 	cpu_totals(&c);
 	for (i = 0; i < 2; i++)
-		pbuf_printf(b, "%s %llu 0 %llu %llu 0 0 0 0 0 0\n", cpu[i],
-			    ticks(c.user), ticks(c.system), ticks(c.idle));
+		pbuf_printf(b, "%s %lld 0 %lld %lld 0 0 0 0 0 0\n", cpu[i],
+			    (long long)ns_to_clock_t(c.user),
+			    (long long)ns_to_clock_t(c.system),
+			    (long long)ns_to_clock_t(c.idle));
 	pbuf_puts(b, "intr 0\nctxt 0\n");
 	pbuf_printf(b, "btime %lld\n",
 		    (long long)(now.sec - c.uptime / 1000000000LL));

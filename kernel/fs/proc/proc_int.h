@@ -53,7 +53,6 @@ struct task;
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
-#define PROC_HZ 100
 /* Directory positions past this hold no entry (pids and tids are int). */
 #define PROC_POS_MAX ((uint64_t)INT32_MAX)
 
